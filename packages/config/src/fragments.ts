@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Environment values are strings; these read them as what they mean. */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+export const flag = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+const url = (protocols: string[]) =>
+  z.string().url().refine((v) => protocols.includes(new URL(v).protocol), `must be a ${protocols.join(' or ')} URL`);
+
+export const databaseConfig = {
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_POOL_SIZE: positiveInt(10),
+};
+
+export const redisConfig = {
+  REDIS_URL: url(['redis:', 'rediss:']),
+  /** Hash-tagged so that every BullMQ key of a queue lands on one Redis Cluster slot. */
+  QUEUE_PREFIX: z.string().min(1).default('{atelier}'),
+};
+
+export const storageConfig = {
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  STORAGE_LOCAL_DIR: z.string().default('./data/objects'),
+  /** Signs local-disk download URLs; the API and workers must share it. */
+  STORAGE_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default('development-only-signing-secret'),
+  PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: flag(false),
+  CDN_BASE_URL: url(['http:', 'https:']).optional(),
+  SIGNED_URL_TTL_SECONDS: positiveInt(900),
+};
+
+export const engineConfig = {
+  IMAGE_ENGINE: z.enum(['local', 'instant', 'openai', 'huggingface']).default('local'),
+  VIDEO_ENGINE: z.enum(['local', 'openai', 'huggingface']).default('local'),
+  VOICE_ENGINE: z.enum(['local', 'openai', 'huggingface']).default('local'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
+  OPENAI_IMAGE_MODEL: z.string().default('gpt-image-1'),
+  OPENAI_VIDEO_MODEL: z.string().default('sora-2'),
+  OPENAI_VOICE_MODEL: z.string().default('gpt-4o-mini-tts'),
+  HF_TOKEN: z.string().optional(),
+  HF_ENDPOINT_URL: url(['http:', 'https:']).optional(),
+  HF_IMAGE_MODEL: z.string().default('black-forest-labs/FLUX.1-schnell'),
+  HF_VIDEO_MODEL: z.string().default('Lightricks/LTX-Video'),
+  HF_VOICE_MODEL: z.string().default('hexgrad/Kokoro-82M'),
+};
+
+export const logConfig = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+};

@@ -1,0 +1,91 @@
+/**
+ * The one registry of error codes. The API's JSON errors, the SSE `error` events and the
+ * job rows all use these codes; only the HTTP layer turns them into statuses.
+ */
+export const errorCodes = {
+  bad_request: { status: 400, message: 'The request is malformed.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  validation_failed: { status: 400, message: 'The request does not match the expected shape.' },
+  unknown_kind: { status: 404, message: 'There is no such kind of generation.' },
+  unauthenticated: { status: 401, message: 'Sign in or send a valid API key.' },
+  forbidden: { status: 403, message: 'This account may not do that.' },
+  account_disabled: { status: 403, message: 'This account is disabled.' },
+  csrf_rejected: { status: 403, message: 'The request did not come from this site.' },
+  not_found: { status: 404, message: 'Not found.' },
+  job_not_found: { status: 404, message: 'There is no such job.' },
+  asset_not_found: { status: 404, message: 'There is no such asset.' },
+  route_not_found: { status: 404, message: 'There is no such route.' },
+  body_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  insufficient_credits: { status: 402, message: 'Not enough credits for this job.' },
+  idempotency_key_reused: { status: 422, message: 'This Idempotency-Key was used with a different request.' },
+  job_not_cancelable: { status: 409, message: 'The job has already finished.' },
+  too_many_active_jobs: { status: 429, message: 'Too many jobs are running at once for this plan.' },
+  rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  link_expired: { status: 403, message: 'This link has expired.' },
+  link_invalid: { status: 403, message: 'This link is not valid.' },
+  queue_unavailable: { status: 503, message: 'The job queue is unavailable; try again shortly.' },
+  database_unavailable: { status: 503, message: 'The database is unavailable; try again shortly.' },
+  auth_failed: { status: 401, message: 'Sign-in failed.' },
+  auth_provider_unavailable: { status: 502, message: 'The sign-in provider did not answer.' },
+  billing_not_configured: { status: 501, message: 'Billing is not configured on this server.' },
+  webhook_signature_invalid: { status: 400, message: 'The webhook signature is not valid.' },
+  // Job failures: stored on the job row and sent as SSE `error` events.
+  engine_failed: { status: 500, message: 'The generation engine failed.' },
+  invalid_output: { status: 500, message: 'The engine produced an invalid file.' },
+  content_policy: { status: 400, message: 'The prompt was refused by the content policy.' },
+  provider_rate_limited: { status: 503, message: 'The provider is rate limiting; the job will retry.' },
+  provider_auth_failed: { status: 500, message: 'The provider refused the configured credentials.' },
+  provider_unavailable: { status: 503, message: 'The provider is unavailable.' },
+  timeout: { status: 504, message: 'The job ran past its time limit.' },
+  canceled: { status: 409, message: 'The job was canceled.' },
+  internal: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** A failure with a stable code. Domain code throws these; the HTTP layer maps them. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? errorCodes[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return errorCodes[this.code].status;
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { error: { code: this.code, message: this.message } };
+    if (this.details !== undefined) body.error.details = this.details;
+    return body;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}
+
+/**
+ * A job failure with a stable code. `retryable: false` tells the worker to fail the job at
+ * once (BullMQ's UnrecoverableError) instead of spending its remaining attempts.
+ */
+export class JobError extends AppError {
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message?: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(code, message);
+    this.name = 'JobError';
+    this.retryable = options.retryable ?? false;
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { JobKind } from './jobs.ts';
+
+/**
+ * Every queue, its job name, payload schema and policy in one place. A worker refuses to
+ * start unless each queue has exactly one handler.
+ */
+export const GenerationPayload = z.object({ jobId: z.string().uuid(), kind: JobKind, requestId: z.string().optional() });
+export type GenerationPayload = z.infer<typeof GenerationPayload>;
+
+export const queues = {
+  generation: {
+    name: 'generation',
+    jobName: 'generate',
+    payload: GenerationPayload,
+    attempts: 3,
+    backoffMs: 1000,
+    /** Per-kind maximum run time; past it the job fails with `timeout`. */
+    timeoutMs: { image: 120_000, video: 300_000, voice: 120_000 },
+  },
+  deadLetter: {
+    name: 'generation-dead-letter',
+    jobName: 'dead',
+    payload: GenerationPayload.extend({ error: z.object({ code: z.string(), message: z.string() }), attempts: z.number().int() }),
+  },
+} as const;
+
+export type QueueName = (typeof queues)[keyof typeof queues]['name'];

@@ -1,0 +1,215 @@
+import type { JobKind, JobStatus } from '@atelier/contracts';
+import type { Queryable } from './pool.ts';
+import { pageOf, type KeysetCursor, type Page } from './cursor.ts';
+
+export interface JobRow {
+  id: string;
+  userId: string;
+  kind: JobKind;
+  prompt: string;
+  params: Record<string, unknown>;
+  status: JobStatus;
+  priority: number;
+  progress: number;
+  cost: number;
+  workerId: string | null;
+  attempts: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  blurhash: string | null;
+  previewKey: string | null;
+  outputKey: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** created_at as PostgreSQL prints it: exact to the microsecond, for cursors. */
+  createdAtText: string;
+}
+
+const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "userId", ${t}.kind, ${t}.prompt, ${t}.params,
+  ${t}.status, ${t}.priority, ${t}.progress, ${t}.cost, ${t}.worker_id AS "workerId", ${t}.attempts,
+  ${t}.error_code AS "errorCode", ${t}.error_message AS "errorMessage", ${t}.blurhash, ${t}.preview_key AS "previewKey",
+  ${t}.output_key AS "outputKey", ${t}.created_at AS "createdAt", ${t}.started_at AS "startedAt",
+  ${t}.finished_at AS "finishedAt", ${t}.created_at::text AS "createdAtText"`;
+
+export interface NewJob {
+  userId: string;
+  kind: JobKind;
+  prompt: string;
+  params: Record<string, unknown>;
+  priority: number;
+  cost: number;
+}
+
+/**
+ * The job row and the reservation of its cost, in one statement (so one transaction and one
+ * round trip). Returns null when the balance does not cover the cost: nothing is written then.
+ */
+export async function insertJobWithReservation(db: Queryable, job: NewJob): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(
+    `WITH debit AS (
+       UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 RETURNING id
+     ), j AS (
+       INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost)
+       SELECT $1, $2, $3, $4, $5, $6 FROM debit RETURNING *
+     ), r AS (
+       INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
+       SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
+     )
+     SELECT ${jobColumns('j')} FROM j`,
+    [job.userId, job.kind, job.prompt, job.params, job.priority, job.cost],
+  );
+  return rows[0] ?? null;
+}
+
+export async function findJob(db: Queryable, id: string): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(`SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** A user's job; another user's job is indistinguishable from a missing one. */
+export async function findJobForUser(db: Queryable, userId: string, id: string): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(`SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
+  return rows[0] ?? null;
+}
+
+/** Newest first, keyset-paged: stable under inserts, no OFFSET scans. */
+export async function listJobsForUser(db: Queryable, userId: string, limit: number, cursor: KeysetCursor | null): Promise<Page<JobRow>> {
+  const { rows } = await db.query<JobRow>(
+    `SELECT ${jobColumns()} FROM generation_jobs
+     WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $4`,
+    [userId, cursor?.createdAt ?? null, cursor?.id ?? null, limit + 1],
+  );
+  return pageOf(rows, limit);
+}
+
+/**
+ * A worker takes the job. `running → running` is allowed: a job whose worker died is taken
+ * over by the next one, which BullMQ's lock makes the only holder.
+ */
+export async function claimJob(db: Queryable, id: string, workerId: string): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(
+    `UPDATE generation_jobs
+     SET status = 'running', worker_id = $2, attempts = attempts + 1, progress = 0,
+         started_at = coalesce(started_at, now()), error_code = NULL, error_message = NULL
+     WHERE id = $1 AND status IN ('queued', 'running')
+     RETURNING ${jobColumns()}`,
+    [id, workerId],
+  );
+  return rows[0] ?? null;
+}
+
+/** Coarse progress and the placeholder, written only by the worker that holds the job. */
+export async function recordJobProgress(
+  db: Queryable,
+  id: string,
+  workerId: string,
+  update: { progress?: number; blurhash?: string; previewKey?: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE generation_jobs
+     SET progress = coalesce($3, progress), blurhash = coalesce($4, blurhash), preview_key = coalesce($5, preview_key)
+     WHERE id = $1 AND worker_id = $2 AND status = 'running'`,
+    [id, workerId, update.progress ?? null, update.blurhash ?? null, update.previewKey ?? null],
+  );
+  return rowCount === 1;
+}
+
+export interface CompletedOutput {
+  storageKey: string;
+  posterKey: string | null;
+  contentType: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+  blurhash: string | null;
+  peaks: number[] | null;
+}
+
+/**
+ * `running → succeeded`, the asset row and the charge, in one statement. Only the worker that
+ * holds the job can finish it, and only once: the second attempt finds no running row and
+ * writes nothing. Returns the asset id, or null when the transition was refused.
+ */
+export async function completeJob(db: Queryable, id: string, workerId: string, output: CompletedOutput): Promise<string | null> {
+  const { rows } = await db.query<{ assetId: string }>(
+    `WITH j AS (
+       UPDATE generation_jobs
+       SET status = 'succeeded', progress = 100, output_key = $3, blurhash = coalesce($9, blurhash), finished_at = now()
+       WHERE id = $1 AND worker_id = $2 AND status = 'running'
+       RETURNING id, user_id, kind, prompt, cost
+     ), a AS (
+       INSERT INTO workspace_assets (user_id, job_id, kind, storage_key, poster_key, content_type, bytes, width, height,
+                                     duration_seconds, blurhash, peaks, prompt)
+       SELECT user_id, id, kind, $3, $4, $5, $6, $7, $8, $10, $9, $11, prompt FROM j
+       RETURNING id
+     ), c AS (
+       INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
+       SELECT user_id, 'charge', 0, 'job:' || id || ':charge', id, 'Charged ' || cost || ' credits for ' || kind || ' job' FROM j
+       ON CONFLICT (idempotency_key) DO NOTHING
+     )
+     SELECT id AS "assetId" FROM a`,
+    [
+      id, workerId, output.storageKey, output.posterKey, output.contentType, output.bytes, output.width, output.height,
+      output.blurhash, output.durationSeconds, output.peaks === null ? null : JSON.stringify(output.peaks),
+    ],
+  );
+  return rows[0]?.assetId ?? null;
+}
+
+/**
+ * A final `failed` or `canceled`, with the refund of the reservation, in one statement. The
+ * refund's idempotency key makes a second call move no credit. `workerId` null means any
+ * holder (a cancel or the reconciler); otherwise only that worker's hold counts.
+ */
+export async function finishJobUnsuccessfully(
+  db: Queryable,
+  id: string,
+  outcome: { status: 'failed' | 'canceled'; code: string; message: string; workerId: string | null; userId?: string },
+): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(
+    `WITH j AS (
+       UPDATE generation_jobs
+       SET status = $2, error_code = $3, error_message = $4, finished_at = now()
+       WHERE id = $1 AND status IN ('queued', 'running')
+         AND ($5::text IS NULL OR worker_id = $5 OR status = 'queued')
+         AND ($6::uuid IS NULL OR user_id = $6)
+       RETURNING *
+     ), r AS (
+       INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
+       SELECT user_id, 'refund', cost, 'job:' || id || ':refund', id,
+              CASE WHEN $2 = 'canceled' THEN 'Refund: job canceled' ELSE 'Refund: job failed' END
+       FROM j WHERE cost > 0
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING user_id, amount
+     ), b AS (
+       UPDATE users SET credits = credits + r.amount FROM r WHERE users.id = r.user_id
+     )
+     SELECT ${jobColumns('j')} FROM j`,
+    [id, outcome.status, outcome.code, outcome.message, outcome.workerId, outcome.userId ?? null],
+  );
+  return rows[0] ?? null;
+}
+
+/** `running → queued` before a retry, so a reader never sees a dead worker's job as running. */
+export async function requeueJob(db: Queryable, id: string, workerId: string, error: { code: string; message: string }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE generation_jobs SET status = 'queued', error_code = $3, error_message = $4
+     WHERE id = $1 AND worker_id = $2 AND status = 'running'`,
+    [id, workerId, error.code, error.message],
+  );
+  return rowCount === 1;
+}
+
+/** Jobs that should be in the queue: queued, or running without a recent start, older than `olderThanMs`. */
+export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, limit: number): Promise<Pick<JobRow, 'id' | 'kind' | 'status' | 'priority'>[]> {
+  const { rows } = await db.query<Pick<JobRow, 'id' | 'kind' | 'status' | 'priority'>>(
+    `SELECT id, kind, status, priority FROM generation_jobs
+     WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1 / 1000.0)
+     ORDER BY created_at LIMIT $2`,
+    [olderThanMs, limit],
+  );
+  return rows;
+}

@@ -1,0 +1,43 @@
+import type { JobKind, ParamsOf } from '@atelier/contracts';
+
+export interface EngineInput<K extends JobKind> {
+  prompt: string;
+  params: ParamsOf<K>;
+}
+
+/** An early picture of the result: the worker turns it into a BlurHash (and, for video, a stored first frame). */
+export interface PreviewImage {
+  data: Buffer;
+  contentType: 'image/png' | 'image/jpeg';
+  width: number;
+  height: number;
+  /** True for a video's frame 0: the worker stores it and sends its URL. */
+  isFirstFrame?: boolean;
+}
+
+export interface EngineContext {
+  /** Aborted on cancel, timeout or shutdown; an engine stops promptly and throws. */
+  signal: AbortSignal;
+  /** Percent 0–100, called after each unit of work. Cheap: it is not awaited. */
+  progress(percent: number, stage?: string): void;
+  /** Awaited: the worker stores and announces the preview before the engine goes on. */
+  preview(image: PreviewImage): Promise<void>;
+}
+
+export interface GeneratedFile {
+  role: 'output' | 'poster';
+  data: Buffer;
+  contentType: string;
+  extension: string;
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+  /** Voice: a waveform summary, peak amplitudes 0–1, for the web app to draw. */
+  peaks?: number[];
+}
+
+export interface Engine<K extends JobKind = JobKind> {
+  readonly kind: K;
+  readonly name: string;
+  generate(input: EngineInput<K>, ctx: EngineContext): Promise<GeneratedFile[]>;
+}

@@ -1,0 +1,4 @@
+export * from './redisConnection.ts';
+export * from './generationQueue.ts';
+export * from './jobEventStream.ts';
+export * from './jobEventHub.ts';

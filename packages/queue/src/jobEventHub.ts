@@ -1,0 +1,102 @@
+import type { Redis } from 'ioredis';
+import { compareStreamIds, jobEventsKey, parsePublishedEntry, readJobEvents, type JobEventEntry } from './jobEventStream.ts';
+
+export interface Follower {
+  /** Called in stream order, never twice for one entry. */
+  deliver(entry: JobEventEntry): void;
+  /** The follower cannot be kept gap-free (Redis failed during a catch-up); the caller should close it. */
+  fail(error: Error): void;
+}
+
+interface FollowerState extends Follower {
+  cursor: string | null;
+  /** Live entries held back while the follower catches up from the stream; null once live. */
+  pending: JobEventEntry[] | null;
+}
+
+/**
+ * Multiplexes every open job stream of one process over one pub/sub connection (and one
+ * command connection for catch-up reads), instead of a blocking XREAD per client.
+ *
+ * A follower subscribes to the job's channel first, then reads the stream after its cursor,
+ * holding live entries back meanwhile; its cursor then drops anything it has already had.
+ * So the hand-over from history to live is gap-free and duplicate-free.
+ */
+export class JobEventHub {
+  private readonly followers = new Map<string, Set<FollowerState>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    // Pub/sub drops what is published while the connection is down; the stream still has it.
+    subscriber.on('ready', () => this.catchUpEveryone());
+  }
+
+  get openFollowers(): number {
+    let count = 0;
+    for (const set of this.followers.values()) count += set.size;
+    return count;
+  }
+
+  /** Follow a job's events after `cursor` (from the start when null). Returns the function that stops it. */
+  async follow(jobId: string, cursor: string | null, follower: Follower): Promise<() => void> {
+    const state: FollowerState = { ...follower, cursor, pending: [] };
+    let set = this.followers.get(jobId);
+    if (!set) {
+      set = new Set();
+      this.followers.set(jobId, set);
+      await this.subscriber.subscribe(jobEventsKey(jobId));
+    }
+    set.add(state);
+    const stop = () => this.unfollow(jobId, state);
+    try {
+      await this.catchUp(jobId, state);
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
+  }
+
+  private unfollow(jobId: string, state: FollowerState): void {
+    const set = this.followers.get(jobId);
+    if (!set?.delete(state) || set.size > 0) return;
+    this.followers.delete(jobId);
+    // A later follow() subscribes again; Redis applies the two in order on this one connection.
+    this.subscriber.unsubscribe(jobEventsKey(jobId)).catch((error: Error) => state.fail(error));
+  }
+
+  private async catchUp(jobId: string, state: FollowerState): Promise<void> {
+    state.pending ??= [];
+    const history = await readJobEvents(this.redis, jobId, state.cursor);
+    const live = state.pending;
+    state.pending = null;
+    for (const entry of history) this.deliverTo(state, entry);
+    for (const entry of live) this.deliverTo(state, entry);
+  }
+
+  private catchUpEveryone(): void {
+    for (const [jobId, set] of this.followers) {
+      for (const state of set) this.catchUp(jobId, state).catch((error: Error) => state.fail(error));
+    }
+  }
+
+  private onMessage(channel: string, message: string): void {
+    const jobId = channel.slice('job:'.length, -':events'.length);
+    const set = this.followers.get(jobId);
+    if (!set) return;
+    const entry = parsePublishedEntry(message);
+    for (const state of set) {
+      if (state.pending) state.pending.push(entry);
+      else this.deliverTo(state, entry);
+    }
+  }
+
+  private deliverTo(state: FollowerState, entry: JobEventEntry): void {
+    if (state.cursor !== null && compareStreamIds(entry.id, state.cursor) <= 0) return;
+    state.cursor = entry.id;
+    state.deliver(entry);
+  }
+}

@@ -1,0 +1,34 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * - `worker`: blocking BullMQ connections; retry forever so a Redis failover never leaves a
+ *   worker dead (BullMQ requires `maxRetriesPerRequest: null` here).
+ * - `producer`: the API's connection; no offline queue, so a submit fails fast with 503
+ *   while Redis is down instead of hanging.
+ * - `subscriber`: the API's one pub/sub connection for all open SSE streams.
+ */
+export type RedisRole = 'worker' | 'producer' | 'subscriber';
+
+const optionsByRole: Record<RedisRole, RedisOptions> = {
+  worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
+  producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 },
+  subscriber: { maxRetriesPerRequest: null, enableReadyCheck: true },
+};
+
+export function createRedis(url: string, role: RedisRole, onError: (error: Error) => void): Redis {
+  const redis = new Redis(url, {
+    ...optionsByRole[role],
+    connectionName: `atelier-${role}`,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  // ioredis reconnects by itself; the caller logs. With no listener, 'error' would crash the process.
+  redis.on('error', onError);
+  return redis;
+}
+
+/** BullMQ loses jobs under any eviction policy but `noeviction`. */
+export async function checkEvictionPolicy(redis: Redis): Promise<string | null> {
+  const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+  const policy = reply[1] ?? 'unknown';
+  return policy === 'noeviction' ? null : `Redis maxmemory-policy is "${policy}"; BullMQ needs "noeviction" or queued jobs may be lost.`;
+}
