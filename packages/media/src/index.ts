@@ -1,0 +1,5 @@
+export * from './ffmpeg.ts';
+export * from './placeholder.ts';
+export * from './probe.ts';
+export * from './tempDir.ts';
+export * from './validateOutput.ts';
