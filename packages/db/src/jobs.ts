@@ -1,5 +1,5 @@
 import type { JobKind, JobStatus } from '@atelier/contracts';
-import type { Queryable } from './pool.ts';
+import { inTransaction, type Pool, type Queryable } from './pool.ts';
 import { pageOf, type KeysetCursor, type Page } from './cursor.ts';
 
 export interface JobRow {
@@ -212,4 +212,21 @@ export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, lim
     [olderThanMs, limit],
   );
   return rows;
+}
+
+/**
+ * Undo a submit whose queue entry could not be added: the job, its reservation and the debit
+ * go together, in one transaction, so the user sees neither a job nor a moved credit.
+ */
+export async function discardUnqueuedJob(pool: Pool, id: string): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ userId: string; cost: number }>(
+      `DELETE FROM generation_jobs WHERE id = $1 AND status = 'queued' AND attempts = 0 RETURNING user_id AS "userId", cost`,
+      [id],
+    );
+    const job = rows[0];
+    if (!job) return;
+    await client.query(`DELETE FROM credit_transactions WHERE idempotency_key = $1`, [`job:${id}:reserve`]);
+    await client.query(`UPDATE users SET credits = credits + $2 WHERE id = $1`, [job.userId, job.cost]);
+  });
 }

@@ -2,3 +2,4 @@ export * from './redisConnection.ts';
 export * from './generationQueue.ts';
 export * from './jobEventStream.ts';
 export * from './jobEventHub.ts';
+export * from './jobCancellation.ts';

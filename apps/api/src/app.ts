@@ -1,0 +1,32 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { ApiServices } from './services.ts';
+import { registerErrorHandler } from './plugins/errorHandler.ts';
+import { generateRoutes } from './routes/generateRoutes.ts';
+import { jobRoutes } from './routes/jobRoutes.ts';
+import { healthRoutes } from './routes/healthRoutes.ts';
+import { fileRoutes } from './routes/fileRoutes.ts';
+
+/** The HTTP app, separate from `listen()`, so tests can `inject()` or listen on port 0. */
+export async function buildApp(services: ApiServices): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.log,
+    bodyLimit: services.config.BODY_LIMIT_BYTES,
+    // A request id that follows a job from the API to the worker's logs.
+    genReqId: (request) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+    },
+    requestIdHeader: false,
+  });
+  app.decorateRequest('user', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandler(app);
+  await app.register(healthRoutes(services));
+  await app.register(generateRoutes(services));
+  await app.register(jobRoutes(services));
+  await app.register(fileRoutes(services));
+  return app;
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+
+export const apiConfigSchema = z.object({
+  ...databaseConfig,
+  ...redisConfig,
+  ...storageConfig,
+  ...logConfig,
+  PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** JSON bodies above this are refused with 413. */
+  BODY_LIMIT_BYTES: positiveInt(64 * 1024),
+  SSE_HEARTBEAT_MS: positiveInt(15_000),
+  /** Told to clients in the SSE `retry:` field: how soon to reconnect. */
+  SSE_RETRY_MS: positiveInt(1_000),
+});
+
+export type ApiConfig = z.infer<typeof apiConfigSchema>;

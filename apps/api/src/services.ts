@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import { createPool, type Pool } from '@atelier/db';
+import { createGenerationQueue, createRedis, JobEventHub, type GenerationQueue } from '@atelier/queue';
+import { createObjectStore, type ObjectStore } from '@atelier/storage';
+import type { ApiConfig } from './config.ts';
+import { SseRegistry } from './sse/sseRegistry.ts';
+
+/** Everything a request handler may use, made once per process. */
+export interface ApiServices {
+  config: ApiConfig;
+  log: FastifyBaseLogger;
+  pool: Pool;
+  redis: Redis;
+  queue: GenerationQueue;
+  events: JobEventHub;
+  streams: SseRegistry;
+  store: ObjectStore;
+  close(): Promise<void>;
+}
+
+export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): ApiServices {
+  const logRedisError = (role: string) => (error: Error) => log.warn({ err: error, role }, 'redis connection error');
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const redis = createRedis(config.REDIS_URL, 'producer', logRedisError('producer'));
+  const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
+  const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
+  queue.on('error', logRedisError('queue'));
+  const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS);
+  return {
+    config,
+    log,
+    pool,
+    redis,
+    queue,
+    events: new JobEventHub(redis, subscriber),
+    streams,
+    store: createObjectStore(config),
+    async close() {
+      streams.closeAll();
+      await queue.close();
+      subscriber.disconnect();
+      redis.disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { ServerResponse } from 'node:http';
+
+/** A slow client may hold this much unsent data before it is cut off (it reconnects and resumes). */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+/** One Server-Sent Events response, written raw: no framework helper between us and the socket. */
+export class SseConnection {
+  private closed = false;
+
+  constructor(private readonly response: ServerResponse) {}
+
+  open(retryMs: number, headers: Record<string, string> = {}): void {
+    this.response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // Tells nginx and similar proxies not to buffer the stream.
+      'x-accel-buffering': 'no',
+      ...headers,
+    });
+    this.write(`retry: ${retryMs}\n\n`);
+  }
+
+  send(type: string, data: unknown, id?: string): void {
+    this.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  comment(text: string): void {
+    this.write(`: ${text}\n\n`);
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.response.destroyed;
+  }
+
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.response.end();
+  }
+
+  private write(chunk: string): void {
+    if (this.isClosed) return;
+    if (this.response.writableLength > MAX_BUFFERED_BYTES) {
+      this.response.destroy();
+      return;
+    }
+    this.response.write(chunk);
+  }
+}

@@ -1,0 +1,71 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isTerminal, isTerminalEvent } from '@atelier/contracts';
+import { findJobForUser, type User } from '@atelier/db';
+import { compareStreamIds, isValidStreamId, oldestJobEventId } from '@atelier/queue';
+import type { ApiServices } from '../services.ts';
+import { jobView } from '../jobView.ts';
+import { SseConnection } from './sseConnection.ts';
+
+function lastEventId(request: FastifyRequest): string | null {
+  const header = request.headers['last-event-id'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && isValidStreamId(value) ? value : null;
+}
+
+/**
+ * `GET /api/generate/:id/stream`. A fresh client gets a `snapshot` of the row, then every
+ * event of the job's stream; a returning client (Last-Event-ID) gets exactly the events after
+ * its id. A cursor the stream no longer holds gets `reset` and a fresh snapshot, never a
+ * silent gap. The response ends after the terminal `status` event.
+ */
+export async function streamJobEvents(services: ApiServices, user: User, jobId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const job = await findJobForUser(services.pool, user.id, jobId);
+  if (!job) throw new AppError('job_not_found');
+  let cursor = lastEventId(request);
+  if (cursor !== null) {
+    const oldest = await oldestJobEventId(services.redis, jobId);
+    if (oldest === null || compareStreamIds(oldest, cursor) > 0) cursor = null;
+  }
+  const resuming = lastEventId(request) !== null;
+
+  reply.hijack();
+  const sse = new SseConnection(reply.raw);
+  sse.open(services.streams.retryMs);
+  services.streams.add(sse);
+  if (resuming && cursor === null) sse.send('reset', { type: 'reset', reason: 'The events after your Last-Event-ID are no longer kept.' });
+  if (cursor === null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
+
+  let stop: (() => void) | null = null;
+  const close = () => {
+    stop?.();
+    services.streams.delete(sse);
+    sse.end();
+  };
+  reply.raw.on('close', close);
+
+  try {
+    stop = await services.events.follow(jobId, cursor, {
+      deliver: ({ id, event }) => {
+        sse.send(event.type, event, id);
+        if (isTerminalEvent(event)) close();
+      },
+      fail: (error) => {
+        request.log.warn({ err: error, job_id: jobId }, 'job stream lost its catch-up; closing so the client resumes');
+        close();
+      },
+    });
+  } catch (error) {
+    request.log.warn({ err: error, job_id: jobId }, 'could not follow job events; closing so the client resumes');
+    close();
+    return;
+  }
+  if (sse.isClosed) {
+    stop();
+    return;
+  }
+  // The row says the job is over but the stream holds no terminal event (expired, or not yet
+  // written): the snapshot carries the final state, so end with it.
+  if (!isTerminal(job.status)) return;
+  if (cursor !== null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
+  close();
+}

@@ -1,0 +1,18 @@
+import { parseArgs } from 'node:util';
+import { createApiKey, createPool, findUserByEmail } from '@atelier/db';
+import { databaseUrl } from '../cliConfig.ts';
+
+export async function runKeys(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+  if (sub !== 'create' || !values.email) throw new Error('usage: atelier keys create --email E');
+  const pool = createPool(await databaseUrl(), 1);
+  try {
+    const user = await findUserByEmail(pool, values.email);
+    if (!user) throw new Error(`no user with email ${values.email}`);
+    const { key } = await createApiKey(pool, user.id, 'cli');
+    process.stdout.write(`${key}\n`);
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { runMigrate } from './commands/migrate.ts';
+import { runUsers } from './commands/users.ts';
+import { runKeys } from './commands/keys.ts';
+import { runUp } from './commands/up.ts';
+
+const usage = `atelier — run and administer Atelier
+
+  atelier up                                   everything on embedded defaults (what npm start runs)
+  atelier api                                  one API process, configured by the environment
+  atelier worker                               one worker process, configured by the environment
+  atelier migrate                              apply pending database migrations
+  atelier users create --email E [--plan free|pro] [--credits N]
+                                               create a user and print their first API key (once)
+  atelier keys create --email E                print a new API key for a user (once)
+`;
+
+type Command = (args: string[]) => Promise<void>;
+
+const commands: Record<string, Command> = {
+  up: runUp,
+  api: async () => (await import('@atelier/api')).startApi(),
+  worker: async () => (await import('@atelier/worker')).startWorker(),
+  migrate: runMigrate,
+  users: runUsers,
+  keys: runKeys,
+};
+
+const { positionals } = parseArgs({ args: process.argv.slice(2, 3), allowPositionals: true, strict: false });
+const command = commands[positionals[0] ?? ''];
+if (!command) {
+  process.stderr.write(usage);
+  process.exit(positionals[0] ? 64 : 0);
+}
+try {
+  await command(process.argv.slice(3));
+} catch (error) {
+  process.stderr.write(`atelier ${positionals[0]}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { databaseConfig, engineConfig, logConfig, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+
+export const workerConfigSchema = z.object({
+  ...databaseConfig,
+  ...redisConfig,
+  ...storageConfig,
+  ...engineConfig,
+  ...logConfig,
+  WORKER_CONCURRENCY: positiveInt(2),
+  /** How long a job's lock lives without renewal; a killed worker's job is taken over after it. */
+  WORKER_LOCK_DURATION_MS: positiveInt(30_000),
+  /** How often workers look for jobs whose lock has lapsed (stalled-job detection). */
+  WORKER_STALLED_INTERVAL_MS: positiveInt(30_000),
+  /** How often the reconciler compares unfinished rows with the queue. */
+  RECONCILE_INTERVAL_MS: positiveInt(30_000),
+  /** A row must be this old before the reconciler treats it as lost by the queue. */
+  RECONCILE_MIN_AGE_MS: positiveInt(60_000),
+  /** On SIGTERM, how long running jobs get to finish before they are handed back. */
+  SHUTDOWN_GRACE_MS: positiveInt(20_000),
+});
+
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;

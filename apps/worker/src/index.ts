@@ -1,0 +1,2 @@
+export { startWorker } from './main.ts';
+export { workerConfigSchema, type WorkerConfig } from './config.ts';

@@ -1,0 +1,124 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { JobError, type JobKind } from '@atelier/contracts';
+import { claimJob, completeJob, recordJobProgress, type JobRow, type Pool } from '@atelier/db';
+import type { Engine, GeneratedFile, PreviewImage } from '@atelier/engines';
+import { placeholderOf, validateOutput, type OutputExpectation } from '@atelier/media';
+import { jobObjectKey, type ObjectStore } from '@atelier/storage';
+import { JobEventWriter } from './jobEventWriter.ts';
+
+export interface GenerationDeps {
+  pool: Pool;
+  redis: Redis;
+  store: ObjectStore;
+  engines: Record<JobKind, Engine>;
+  workerId: string;
+  log: Logger;
+}
+
+/** The row takes coarse progress at most this often; the event stream takes every step. */
+const PROGRESS_ROW_INTERVAL_MS = 5_000;
+const jobFileUrl = (jobId: string, file: 'output' | 'preview' | 'poster') => `/api/jobs/${jobId}/${file}`;
+
+function expectationFor(job: JobRow): OutputExpectation {
+  const p = job.params as { width?: number; height?: number; seconds?: number };
+  if (job.kind === 'voice') return {};
+  return { width: p.width, height: p.height, durationSeconds: job.kind === 'video' ? p.seconds : undefined };
+}
+
+/**
+ * One attempt at one job: claim → engine (events on every step) → check → store → record and
+ * settle. Each step is safe to run again: keys are per job, completion is conditional, the
+ * charge has an idempotency key. Throws on failure; the caller decides retry or dead letter.
+ */
+export async function runGeneration(deps: GenerationDeps, jobId: string, signal: AbortSignal): Promise<void> {
+  const job = await claimJob(deps.pool, jobId, deps.workerId);
+  if (!job) {
+    deps.log.info({ job_id: jobId }, 'job is no longer runnable (finished or canceled); skipping');
+    return;
+  }
+  const events = new JobEventWriter(deps.redis, job.id);
+  events.emit({ type: 'status', status: 'running', workerId: deps.workerId });
+
+  let lastRowWrite = Date.now();
+  let previewBlurhash: string | null = null;
+  const files = await deps.engines[job.kind].generate(
+    { prompt: job.prompt, params: job.params as never },
+    {
+      signal,
+      progress: (percent, stage) => {
+        events.emit({ type: 'progress', percent: Math.round(percent), stage });
+        if (Date.now() - lastRowWrite < PROGRESS_ROW_INTERVAL_MS) return;
+        lastRowWrite = Date.now();
+        void recordJobProgress(deps.pool, job.id, deps.workerId, { progress: Math.round(percent) }).catch((error: Error) =>
+          deps.log.warn({ err: error, job_id: job.id }, 'could not record coarse progress'),
+        );
+      },
+      preview: async (image) => {
+        previewBlurhash = await announcePreview(deps, job, image, events);
+      },
+    },
+  );
+
+  const output = files.find((file) => file.role === 'output');
+  if (!output) throw new JobError('invalid_output', 'The engine returned no output file.');
+  const measured = await validateOutput(output, expectationFor(job), signal);
+  const poster = files.find((file) => file.role === 'poster') ?? null;
+  const [stored, posterKey, blurhash] = await Promise.all([
+    deps.store.put(jobObjectKey(job.userId, job.id, `output.${output.extension}`), output.data, { contentType: output.contentType }),
+    poster ? storeFile(deps.store, job, poster, `poster.${poster.extension}`) : null,
+    finalBlurhash(output, poster, previewBlurhash),
+  ]);
+
+  const assetId = await completeJob(deps.pool, job.id, deps.workerId, {
+    storageKey: stored.key,
+    posterKey,
+    contentType: output.contentType,
+    bytes: stored.bytes,
+    width: measured.width ?? null,
+    height: measured.height ?? null,
+    durationSeconds: measured.durationSeconds ?? output.durationSeconds ?? null,
+    blurhash,
+    peaks: output.peaks ?? null,
+  });
+  if (!assetId) {
+    deps.log.warn({ job_id: job.id }, 'completion refused: the job was canceled or taken over meanwhile');
+    await events.flush();
+    return;
+  }
+  events.emit({
+    type: 'output',
+    url: jobFileUrl(job.id, 'output'),
+    contentType: output.contentType,
+    bytes: stored.bytes,
+    width: measured.width,
+    height: measured.height,
+    durationSeconds: measured.durationSeconds ?? output.durationSeconds,
+    posterUrl: posterKey ? jobFileUrl(job.id, 'poster') : undefined,
+    peaks: output.peaks,
+    assetId,
+  });
+  events.emit({ type: 'status', status: 'succeeded' });
+  await events.flush();
+}
+
+async function storeFile(store: ObjectStore, job: JobRow, file: GeneratedFile | PreviewImage, name: string): Promise<string> {
+  const stored = await store.put(jobObjectKey(job.userId, job.id, name), file.data, { contentType: file.contentType });
+  return stored.key;
+}
+
+/** BlurHash first (it is what the person sees at once), then the stored frame for video. */
+async function announcePreview(deps: GenerationDeps, job: JobRow, image: PreviewImage, events: JobEventWriter): Promise<string> {
+  const { blurhash, width, height } = await placeholderOf(image.data);
+  const previewKey = image.isFirstFrame ? await storeFile(deps.store, job, image, 'first-frame.jpg') : undefined;
+  events.emit({ type: 'preview', blurhash, width, height, firstFrameUrl: previewKey ? jobFileUrl(job.id, 'preview') : undefined });
+  await recordJobProgress(deps.pool, job.id, deps.workerId, { blurhash, previewKey });
+  return blurhash;
+}
+
+/** The asset's placeholder: from the finished picture (image) or poster (video); voice has none. */
+async function finalBlurhash(output: GeneratedFile, poster: GeneratedFile | null, previewBlurhash: string | null): Promise<string | null> {
+  if (output.contentType.startsWith('image/')) return (await placeholderOf(output.data)).blurhash;
+  if (poster) return (await placeholderOf(poster.data)).blurhash;
+  return previewBlurhash;
+}

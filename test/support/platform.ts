@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { Redis } from 'ioredis';
+import { apiConfigSchema, buildApp, createApiServices, type ApiServices } from '@atelier/api';
+import { parseConfig } from '@atelier/config';
+import { createApiKey, createPool, createUser, type Pool, type User } from '@atelier/db';
+import type { Plan } from '@atelier/contracts';
+import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const atelierBin = new URL('../../apps/cli/bin/atelier.js', import.meta.url).pathname;
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface TestUser {
+  user: User;
+  apiKey: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A whole Atelier for one test file: its own database, its own queue prefix on the real
+ * Redis, its own storage folder; the API in this process on a real port, workers as real
+ * child processes.
+ */
+export class TestPlatform {
+  readonly env: NodeJS.ProcessEnv;
+  readonly baseUrl: string;
+  readonly pool: Pool;
+  readonly redis: Redis;
+  private readonly workers = new Set<ChildProcess>();
+  private app: FastifyInstance | null = null;
+  services: ApiServices | null = null;
+
+  private constructor(private readonly database: TestDatabase, private readonly storageDir: string, port: number, extraEnv: NodeJS.ProcessEnv) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: '5',
+      REDIS_URL,
+      QUEUE_PREFIX: `{test-${randomBytes(4).toString('hex')}}`,
+      STORAGE_LOCAL_DIR: storageDir,
+      PUBLIC_URL: this.baseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WORKER_CONCURRENCY: '2',
+      ...extraEnv,
+    };
+    this.pool = createPool(database.url, 4);
+    this.redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  }
+
+  static async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
+    const [database, storageDir, port] = await Promise.all([createTestDatabase(), mkdtemp(join(tmpdir(), 'atelier-objects-')), freePort()]);
+    const platform = new TestPlatform(database, storageDir, port, extraEnv);
+    await platform.startApi();
+    return platform;
+  }
+
+  async startApi(): Promise<void> {
+    const config = parseConfig(apiConfigSchema, this.env);
+    this.services = createApiServices(config, pino({ level: config.LOG_LEVEL }));
+    this.app = await buildApp(this.services);
+    await this.app.listen({ port: config.PORT, host: config.HOST });
+  }
+
+  async stopApi(): Promise<void> {
+    this.services?.streams.closeAll();
+    await this.app?.close();
+    await this.services?.close();
+    this.app = null;
+    this.services = null;
+  }
+
+  /** A real worker process; resolves once it has said it started. */
+  async startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [atelierBin, 'worker'], { env: { ...this.env, LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.workers.add(child);
+    child.once('exit', () => this.workers.delete(child));
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      let stdout = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('worker started')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting: ${stderr}${stdout}`)));
+    });
+    return child;
+  }
+
+  async createUser(options: { plan?: Plan; credits?: number; email?: string } = {}): Promise<TestUser> {
+    const user = await createUser(this.pool, {
+      email: options.email ?? `user-${randomBytes(4).toString('hex')}@example.com`,
+      plan: options.plan ?? 'free',
+      credits: options.credits ?? 1_000,
+    });
+    const { key } = await createApiKey(this.pool, user.id);
+    return { user, apiKey: key, headers: { authorization: `Bearer ${key}` } };
+  }
+
+  /** Ids of every job the generation queue holds, in any state. */
+  async queueJobIds(): Promise<string[]> {
+    const jobs = await this.services!.queue.getJobs(['wait', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused']);
+    return jobs.map((job) => job.id!).filter(Boolean);
+  }
+
+  async stop(): Promise<void> {
+    for (const worker of this.workers) worker.kill('SIGKILL');
+    await this.stopApi();
+    await this.pool.end();
+    const keys = await this.redis.keys(`${this.env.QUEUE_PREFIX}*`);
+    if (keys.length) await this.redis.del(...keys);
+    this.redis.disconnect();
+    await this.database.drop();
+    await rm(this.storageDir, { recursive: true, force: true });
+  }
+}

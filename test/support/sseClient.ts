@@ -1,0 +1,55 @@
+import { EventSource } from 'eventsource';
+
+export interface ReceivedEvent {
+  type: string;
+  id: string;
+  data: Record<string, unknown>;
+}
+
+const eventTypes = ['snapshot', 'reset', 'status', 'progress', 'queue', 'preview', 'output', 'error'];
+
+/**
+ * Reads a job stream with a standards-compliant EventSource client until the terminal status
+ * (or until `until` says stop), and returns what it saw. Auth and Last-Event-ID go as headers.
+ */
+export function readStream(
+  url: string,
+  headers: Record<string, string>,
+  options: { lastEventId?: string; until?: (event: ReceivedEvent, all: ReceivedEvent[]) => boolean; timeoutMs?: number } = {},
+): Promise<ReceivedEvent[]> {
+  const received: ReceivedEvent[] = [];
+  return new Promise((resolve, reject) => {
+    const source = new EventSource(url, {
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: { ...init.headers, ...headers, ...(options.lastEventId && received.length === 0 ? { 'last-event-id': options.lastEventId } : {}) },
+        }),
+    });
+    const timer = setTimeout(() => {
+      source.close();
+      reject(new Error(`stream did not finish in time; saw ${received.map((e) => e.type).join(',')}`));
+    }, options.timeoutMs ?? 30_000);
+    const finish = () => {
+      clearTimeout(timer);
+      source.close();
+      resolve(received);
+    };
+    for (const type of eventTypes) {
+      source.addEventListener(type, (message) => {
+        const event = { type, id: message.lastEventId, data: JSON.parse(message.data) as Record<string, unknown> };
+        received.push(event);
+        const terminal = type === 'status' && ['succeeded', 'failed', 'canceled'].includes(event.data.status as string);
+        if (terminal || options.until?.(event, received)) finish();
+      });
+    }
+    source.onerror = (error) => {
+      // The server ends the response after a terminal event; anything else before that is a failure.
+      if (received.length === 0) {
+        clearTimeout(timer);
+        source.close();
+        reject(new Error(`stream failed: ${error.message ?? error.code}`));
+      }
+    };
+  });
+}
