@@ -40,7 +40,8 @@ export class TestPlatform {
   readonly baseUrl: string;
   readonly pool: Pool;
   readonly redis: Redis;
-  private readonly workers = new Set<ChildProcess>();
+  /** Every child process this platform started, killed on stop. */
+  private readonly children = new Set<ChildProcess>();
   private app: FastifyInstance | null = null;
   services: ApiServices | null = null;
 
@@ -89,19 +90,30 @@ export class TestPlatform {
   }
 
   /** A real worker process; resolves once it has said it started. */
-  async startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [atelierBin, 'worker'], { env: { ...this.env, LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.workers.add(child);
-    child.once('exit', () => this.workers.delete(child));
+  startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+    return this.spawnRole('worker', 'worker started', extraEnv);
+  }
+
+  /** A real API process on its own port (the in-process API keeps serving `baseUrl`). */
+  async startApiProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ process: ChildProcess; baseUrl: string }> {
+    const port = await freePort();
+    const child = await this.spawnRole('api', 'Server listening', { PORT: String(port), ...extraEnv });
+    return { process: child, baseUrl: `http://127.0.0.1:${port}` };
+  }
+
+  private async spawnRole(role: 'api' | 'worker', readyLine: string, extraEnv: NodeJS.ProcessEnv): Promise<ChildProcess> {
+    const child = spawn(process.execPath, [atelierBin, role], { env: { ...this.env, LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
       let stdout = '';
       child.stdout!.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (stdout.includes('worker started')) resolve();
+        if (stdout.includes(readyLine)) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting: ${stderr}${stdout}`)));
+      child.once('exit', (code) => reject(new Error(`${role} exited with ${code} before starting: ${stderr}${stdout}`)));
     });
     return child;
   }
@@ -123,7 +135,7 @@ export class TestPlatform {
   }
 
   async stop(): Promise<void> {
-    for (const worker of this.workers) worker.kill('SIGKILL');
+    for (const child of this.children) child.kill('SIGKILL');
     await this.stopApi();
     await this.pool.end();
     const keys = await this.redis.keys(`${this.env.QUEUE_PREFIX}*`);

@@ -6,6 +6,8 @@ import { generateRoutes } from './routes/generateRoutes.ts';
 import { jobRoutes } from './routes/jobRoutes.ts';
 import { healthRoutes } from './routes/healthRoutes.ts';
 import { fileRoutes } from './routes/fileRoutes.ts';
+import { assetRoutes } from './routes/assetRoutes.ts';
+import { creditRoutes } from './routes/creditRoutes.ts';
 
 /** The HTTP app, separate from `listen()`, so tests can `inject()` or listen on port 0. */
 export async function buildApp(services: ApiServices): Promise<FastifyInstance> {
@@ -28,5 +30,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(generateRoutes(services));
   await app.register(jobRoutes(services));
   await app.register(fileRoutes(services));
+  await app.register(assetRoutes(services));
+  await app.register(creditRoutes(services));
   return app;
 }

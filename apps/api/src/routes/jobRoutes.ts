@@ -5,6 +5,7 @@ import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
 import { PageQuery, parseId } from './params.ts';
+import { cancelJob } from '../services/cancelJob.ts';
 
 export function jobRoutes(services: ApiServices) {
   const redirectToObject = async (reply: FastifyReply, key: string | null) => {
@@ -27,6 +28,11 @@ export function jobRoutes(services: ApiServices) {
     app.get<{ Params: { id: string } }>('/api/jobs/:id', async (request) => {
       const job = await findJobForUser(services.pool, currentUser(request).id, parseId(request.params.id, 'job_not_found'));
       if (!job) throw new AppError('job_not_found');
+      return { job: jobView(job) };
+    });
+
+    app.delete<{ Params: { id: string } }>('/api/jobs/:id', async (request) => {
+      const job = await cancelJob(services, currentUser(request), parseId(request.params.id, 'job_not_found'));
       return { job: jobView(job) };
     });
 

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { plans, priceTable } from '@atelier/contracts';
+import { listCreditTransactions } from '@atelier/db';
+import { currentUser, requireUser } from '../plugins/authenticate.ts';
+import type { ApiServices } from '../services.ts';
+import { PageQuery } from './params.ts';
+
+export function creditRoutes(services: ApiServices) {
+  return async (app: FastifyInstance) => {
+    /** Public: the landing page and the app read prices from here. */
+    app.get('/api/pricing', async () => ({ plans, prices: priceTable }));
+
+    app.register(async (authed) => {
+      authed.addHook('preHandler', requireUser(services));
+      authed.get('/api/credits', async (request) => {
+        const query = PageQuery.parse(request.query);
+        const user = currentUser(request);
+        const page = await listCreditTransactions(services.pool, user.id, query.limit, query.cursor ?? null);
+        return {
+          balance: user.credits,
+          items: page.items.map(({ idempotencyKey: _key, createdAt, ...item }) => ({ ...item, createdAt: createdAt.toISOString() })),
+          nextCursor: page.nextCursor,
+        };
+      });
+    });
+  };
+}

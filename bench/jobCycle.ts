@@ -1,0 +1,101 @@
+/**
+ * Walking-skeleton benchmark. With the `instant` image engine, on the real PostgreSQL and Redis:
+ *  (a) submit latency p50/p99 at 50 concurrent clients (autocannon against an API process);
+ *  (b) submit → terminal SSE event, p50/p99, against a baseline doing only BullMQ add → worker
+ *      completes it + three single-row writes (insert, running, done), same concurrency.
+ * Platform and baseline batches are interleaved (ABAB…); the ratio is of the medians.
+ * Run: npx tsx bench/jobCycle.ts
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { Queue, QueueEvents } from 'bullmq';
+import { TestPlatform } from '../test/support/platform.ts';
+import { Floors, median, ms, percentile, runPool } from './support.ts';
+
+const ROUNDS = 3;
+const JOBS_PER_ROUND = 150;
+const CYCLE_CONCURRENCY = 10;
+const WORKER_CONCURRENCY = '8';
+
+const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY });
+const floors = new Floors();
+try {
+  const api = await platform.startApiProcess({ LOG_LEVEL: 'warn' });
+  await platform.startWorker({ LOG_LEVEL: 'warn' });
+  const user = await platform.createUser({ plan: 'pro', credits: 100_000_000 });
+  const body = JSON.stringify({ prompt: 'benchmark', params: { width: 64, height: 64, steps: 1 } });
+  const headers = { ...user.headers, 'content-type': 'application/json' };
+
+  // (a) Submit latency at 50 concurrent clients.
+  await autocannon({ url: `${api.baseUrl}/api/generate/image`, method: 'POST', headers, body, connections: 10, amount: 300 });
+  const load = await autocannon({ url: `${api.baseUrl}/api/generate/image`, method: 'POST', headers, body, connections: 50, amount: 5_000 });
+  const non2xx = load.non2xx + load.errors;
+  console.log(`submit @50 clients: ${load.requests.average.toFixed(0)} req/s, p50 ${ms(load.latency.p50)}, p99 ${ms(load.latency.p99)}, non-2xx/errors ${non2xx}`);
+  floors.check('submit p99 at 50 clients ≤ 25 ms', load.latency.p99 <= 25 && non2xx === 0, ms(load.latency.p99));
+
+  // (b) Job cycle: platform vs minimal baseline.
+  await waitForDrain(platform);
+  await platform.pool.query(`CREATE TABLE baseline_jobs (id uuid PRIMARY KEY, prompt text NOT NULL, status text NOT NULL DEFAULT 'queued')`);
+  const baselinePrefix = `{bench-baseline-${randomUUID().slice(0, 8)}}`;
+  const baselineWorker = spawn(process.execPath, ['--import', 'tsx', new URL('./baseline/minimalWorker.ts', import.meta.url).pathname], {
+    env: { ...platform.env, QUEUE_PREFIX: baselinePrefix, WORKER_CONCURRENCY },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) => baselineWorker.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker started') && resolve()));
+  const connection = { url: platform.env.REDIS_URL!, maxRetriesPerRequest: null };
+  const baselineQueue = new Queue('baseline', { connection, prefix: baselinePrefix });
+  const baselineEvents = new QueueEvents('baseline', { connection, prefix: baselinePrefix });
+  await baselineEvents.waitUntilReady();
+
+  const platformCycle = async () => {
+    const start = performance.now();
+    const submitted = await fetch(`${api.baseUrl}/api/generate/image`, { method: 'POST', headers, body });
+    const { streamUrl } = (await submitted.json()) as { streamUrl: string };
+    const stream = await fetch(api.baseUrl + streamUrl, { headers: user.headers });
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of stream.body!) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.includes('"status":"succeeded"')) break;
+    }
+    return performance.now() - start;
+  };
+  const baselineCycle = async () => {
+    const start = performance.now();
+    const id = randomUUID();
+    await platform.pool.query(`INSERT INTO baseline_jobs (id, prompt) VALUES ($1, 'benchmark')`, [id]);
+    const job = await baselineQueue.add('baseline', { id }, { jobId: id, priority: 1, removeOnComplete: true });
+    await job.waitUntilFinished(baselineEvents);
+    return performance.now() - start;
+  };
+
+  const platformTimes: number[] = [];
+  const baselineTimes: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    platformTimes.push(...(await runPool(JOBS_PER_ROUND, CYCLE_CONCURRENCY, platformCycle)));
+    baselineTimes.push(...(await runPool(JOBS_PER_ROUND, CYCLE_CONCURRENCY, baselineCycle)));
+  }
+  const ratio = median(platformTimes) / median(baselineTimes);
+  console.log(`job cycle (${CYCLE_CONCURRENCY} in flight, ${platformTimes.length} jobs each):`);
+  console.log(`  platform  p50 ${ms(median(platformTimes))}  p99 ${ms(percentile(platformTimes, 99))}`);
+  console.log(`  baseline  p50 ${ms(median(baselineTimes))}  p99 ${ms(percentile(baselineTimes, 99))}`);
+  console.log(`  ratio (p50) ${ratio.toFixed(2)}×   ratio (p99) ${(percentile(platformTimes, 99) / percentile(baselineTimes, 99)).toFixed(2)}×`);
+  floors.check('job cycle ≤ 3× baseline (p50)', ratio <= 3, `${ratio.toFixed(2)}×`);
+
+  baselineWorker.kill('SIGTERM');
+  await baselineEvents.close();
+  await baselineQueue.obliterate({ force: true });
+  await baselineQueue.close();
+} finally {
+  await platform.stop();
+}
+floors.exit();
+
+async function waitForDrain(p: TestPlatform): Promise<void> {
+  for (;;) {
+    const { rows } = await p.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM generation_jobs WHERE status IN ('queued', 'running')`);
+    if (rows[0]!.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
