@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+import { authConfig, databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
 
 export const apiConfigSchema = z.object({
   ...databaseConfig,
   ...redisConfig,
   ...storageConfig,
   ...logConfig,
+  ...authConfig,
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
   /** JSON bodies above this are refused with 413. */

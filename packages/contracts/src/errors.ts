@@ -14,6 +14,7 @@ export const errorCodes = {
   not_found: { status: 404, message: 'Not found.' },
   job_not_found: { status: 404, message: 'There is no such job.' },
   asset_not_found: { status: 404, message: 'There is no such asset.' },
+  api_key_not_found: { status: 404, message: 'There is no such API key.' },
   route_not_found: { status: 404, message: 'There is no such route.' },
   body_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
@@ -28,6 +29,8 @@ export const errorCodes = {
   database_unavailable: { status: 503, message: 'The database is unavailable; try again shortly.' },
   auth_failed: { status: 401, message: 'Sign-in failed.' },
   auth_provider_unavailable: { status: 502, message: 'The sign-in provider did not answer.' },
+  auth_not_configured: { status: 501, message: 'Sign-in is not configured on this server.' },
+  email_in_use: { status: 409, message: 'Another account already uses this email address.' },
   billing_not_configured: { status: 501, message: 'Billing is not configured on this server.' },
   webhook_signature_invalid: { status: 400, message: 'The webhook signature is not valid.' },
   // Job failures: stored on the job row and sent as SSE `error` events.

@@ -6,3 +6,6 @@ export * from './apiKeys.ts';
 export * from './jobs.ts';
 export * from './credits.ts';
 export * from './assets.ts';
+export * from './idempotency.ts';
+export * from './sessions.ts';
+export * from './oidcUsers.ts';

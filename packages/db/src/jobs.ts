@@ -39,16 +39,22 @@ export interface NewJob {
   params: Record<string, unknown>;
   priority: number;
   cost: number;
+  /** The plan's limit on jobs waiting or running at once. */
+  maxActiveJobs: number;
 }
+
+export type SubmitRefusal = 'insufficient_credits' | 'too_many_active_jobs';
 
 /**
  * The job row and the reservation of its cost, in one statement (so one transaction and one
- * round trip). Returns null when the balance does not cover the cost: nothing is written then.
+ * round trip). The debit's row lock serialises one user's concurrent submits, and its WHERE
+ * is re-checked against the committed row, so neither the balance nor the active-job limit
+ * can be overrun. When refused, nothing is written and the reason is returned.
  */
-export async function insertJobWithReservation(db: Queryable, job: NewJob): Promise<JobRow | null> {
+export async function insertJobWithReservation(db: Queryable, job: NewJob): Promise<JobRow | SubmitRefusal> {
   const { rows } = await db.query<JobRow>(
     `WITH debit AS (
-       UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 RETURNING id
+       UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 AND active_jobs < $7 RETURNING id
      ), j AS (
        INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost)
        SELECT $1, $2, $3, $4, $5, $6 FROM debit RETURNING *
@@ -57,9 +63,11 @@ export async function insertJobWithReservation(db: Queryable, job: NewJob): Prom
        SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
      )
      SELECT ${jobColumns('j')} FROM j`,
-    [job.userId, job.kind, job.prompt, job.params, job.priority, job.cost],
+    [job.userId, job.kind, job.prompt, job.params, job.priority, job.cost, job.maxActiveJobs],
   );
-  return rows[0] ?? null;
+  if (rows[0]) return rows[0];
+  const { rows: users } = await db.query<{ credits: number }>(`SELECT credits FROM users WHERE id = $1`, [job.userId]);
+  return (users[0]?.credits ?? 0) < job.cost ? 'insufficient_credits' : 'too_many_active_jobs';
 }
 
 export async function findJob(db: Queryable, id: string): Promise<JobRow | null> {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '@atelier/contracts';
 import { verifySignedRequest, type LocalDiskStore } from '@atelier/storage';
 import type { ApiServices } from '../services.ts';
 
@@ -16,12 +15,10 @@ export function fileRoutes(services: ApiServices) {
       const key = request.params['*'];
       verifySignedRequest({ key, expires: request.query.expires ?? '', signature: request.query.signature ?? '' }, services.config.STORAGE_SIGNING_SECRET);
       const object = await store.openRead(key);
-      if (!object) throw new AppError('not_found');
       return reply
         .header('content-type', object.contentType)
         .header('content-length', object.bytes)
-        // The URL carries its own expiry; the bytes behind a key never change.
-        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('cache-control', object.cacheControl)
         .send(object.stream);
     });
   };

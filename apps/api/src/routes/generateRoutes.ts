@@ -3,9 +3,16 @@ import { AppError, JobKind } from '@atelier/contracts';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
 import { submitGeneration } from '../services/submitGeneration.ts';
-import { jobStreamPath, jobView } from '../jobView.ts';
 import { streamJobEvents } from '../sse/streamJobEvents.ts';
 import { parseId } from './params.ts';
+
+/** Printable ASCII up to 255 characters, as the IETF draft for the header suggests. */
+function idempotencyKey(header: string | string[] | undefined): string | null {
+  if (header === undefined) return null;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value || !/^[\x21-\x7e]{1,255}$/.test(value)) throw new AppError('validation_failed', 'Idempotency-Key: 1 to 255 printable ASCII characters');
+  return value;
+}
 
 export function generateRoutes(services: ApiServices) {
   return async (app: FastifyInstance) => {
@@ -14,8 +21,14 @@ export function generateRoutes(services: ApiServices) {
     app.post<{ Params: { kind: string } }>('/api/generate/:kind', async (request, reply) => {
       const kind = JobKind.safeParse(request.params.kind);
       if (!kind.success) throw new AppError('unknown_kind', `Unknown kind "${request.params.kind}"; use one of ${JobKind.options.join(', ')}.`);
-      const job = await submitGeneration(services, currentUser(request), kind.data, request.body, request.id);
-      return reply.status(202).send({ job: jobView(job), streamUrl: jobStreamPath(job.id) });
+      const result = await submitGeneration(services, {
+        user: currentUser(request),
+        kind: kind.data,
+        body: request.body,
+        requestId: request.id,
+        idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
+      });
+      return reply.status(result.statusCode).send(result.body);
     });
 
     app.get<{ Params: { id: string } }>('/api/generate/:id/stream', async (request, reply) => {

@@ -1,30 +1,82 @@
+import { createHash } from 'node:crypto';
 import { AppError, costOf, parseGenerateBody, plans, type JobKind } from '@atelier/contracts';
-import { discardUnqueuedJob, insertJobWithReservation, type JobRow, type User } from '@atelier/db';
+import {
+  claimIdempotencyKey, discardUnqueuedJob, inTransaction, insertJobWithReservation, storeIdempotentResponse,
+  type JobRow, type Queryable, type User,
+} from '@atelier/db';
 import { enqueueGeneration } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
+import { jobStreamPath, jobView } from '../jobView.ts';
 
-/**
- * Validate, write the job and its reservation in one statement, then queue it. If the queue
- * refuses, the row and the reservation are taken back: no row is left without a queue entry.
- */
-export async function submitGeneration(services: ApiServices, user: User, kind: JobKind, body: unknown, requestId: string): Promise<JobRow> {
-  const { prompt, params } = parseGenerateBody(kind, body);
-  const priority = plans[user.plan].queuePriority;
-  const job = await insertJobWithReservation(services.pool, {
-    userId: user.id,
-    kind,
+export interface SubmitResult {
+  statusCode: number;
+  body: unknown;
+}
+
+interface SubmitRequest {
+  user: User;
+  kind: JobKind;
+  body: unknown;
+  requestId: string;
+  idempotencyKey: string | null;
+}
+
+/** Keys sorted at every level, so `{a,b}` and `{b,a}` are one request. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+
+async function createJob(db: Queryable, request: SubmitRequest) {
+  const { prompt, params } = parseGenerateBody(request.kind, request.body);
+  const plan = plans[request.user.plan];
+  const job = await insertJobWithReservation(db, {
+    userId: request.user.id,
+    kind: request.kind,
     prompt,
     params,
-    priority,
-    cost: costOf(kind, prompt, params),
+    priority: plan.queuePriority,
+    cost: costOf(request.kind, prompt, params),
+    maxActiveJobs: plan.maxActiveJobs,
   });
-  if (!job) throw new AppError('insufficient_credits');
+  if (typeof job === 'string') throw new AppError(job);
+  return job;
+}
+
+const acceptedBody = (job: JobRow) => ({ job: jobView(job), streamUrl: jobStreamPath(job.id) });
+
+/**
+ * Validate, write the job and its reservation, then queue it. If the queue refuses, the row
+ * and the reservation are taken back: no row is left without a queue entry. With an
+ * Idempotency-Key the first answer is stored with the job and every replay gets it again.
+ */
+export async function submitGeneration(services: ApiServices, request: SubmitRequest): Promise<SubmitResult> {
+  const created = request.idempotencyKey === null
+    ? await createJob(services.pool, request)
+    : await createJobOnce(services, request, request.idempotencyKey);
+  if ('statusCode' in created) return created;
+
   try {
-    await enqueueGeneration(services.queue, { jobId: job.id, kind, requestId }, priority);
+    await enqueueGeneration(services.queue, { jobId: created.id, kind: request.kind, requestId: request.requestId }, created.priority);
   } catch (error) {
-    services.log.warn({ err: error, job_id: job.id }, 'enqueue failed; taking the job back');
-    await discardUnqueuedJob(services.pool, job.id);
+    services.log.warn({ err: error, job_id: created.id }, 'enqueue failed; taking the job back');
+    await discardUnqueuedJob(services.pool, created.id);
     throw new AppError('queue_unavailable');
   }
-  return job;
+  return { statusCode: 202, body: acceptedBody(created) };
+}
+
+/** The new job, or the stored answer to the first request with this key. */
+async function createJobOnce(services: ApiServices, request: SubmitRequest, key: string): Promise<JobRow | SubmitResult> {
+  const requestHash = createHash('sha256').update(`${request.kind}\n${canonicalJson(request.body)}`).digest();
+  return inTransaction(services.pool, async (client) => {
+    const stored = await claimIdempotencyKey(client, request.user.id, key, requestHash);
+    if (stored) {
+      if (!stored.requestHash.equals(requestHash)) throw new AppError('idempotency_key_reused');
+      return { statusCode: stored.statusCode, body: stored.response };
+    }
+    const job = await createJob(client, request);
+    await storeIdempotentResponse(client, request.user.id, key, job.id, 202, acceptedBody(job));
+    return job;
+  });
 }

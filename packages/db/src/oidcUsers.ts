@@ -1,0 +1,29 @@
+import type { Queryable } from './pool.ts';
+import { userColumns, type User } from './users.ts';
+
+/** Who the OpenID provider says signed in. `subject` is the `sub` claim: the only thing a user is found by. */
+export interface OidcIdentity {
+  subject: string;
+  email: string;
+  name: string | null;
+  avatarUrl: string | null;
+}
+
+/**
+ * The user with this OIDC subject, their profile refreshed from the provider's claims, or
+ * null on a first sign-in. The email follows the provider's only when no other account
+ * holds it: an address is unique here, and a clash must not lock this person out.
+ */
+export async function refreshOidcUser(db: Queryable, identity: OidcIdentity): Promise<User | null> {
+  const { rows } = await db.query<User>(
+    `UPDATE users SET
+       name = coalesce($2, users.name),
+       avatar_url = coalesce($3, users.avatar_url),
+       email = CASE WHEN EXISTS (SELECT 1 FROM users other WHERE lower(other.email) = lower($4) AND other.id <> users.id)
+                    THEN users.email ELSE $4 END
+     WHERE oidc_subject = $1
+     RETURNING ${userColumns()}`,
+    [identity.subject, identity.name, identity.avatarUrl, identity.email],
+  );
+  return rows[0] ?? null;
+}
