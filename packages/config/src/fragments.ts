@@ -51,6 +51,14 @@ export const engineConfig = {
   HF_VOICE_MODEL: z.string().default('hexgrad/Kokoro-82M'),
 };
 
+export const authConfig = {
+  OIDC_ISSUER_URL: url(['http:', 'https:']).default('https://accounts.google.com'),
+  /** Without it, sign-in answers 501; `atelier up` fills it in with its local development provider. */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  SESSION_TTL_SECONDS: positiveInt(14 * 24 * 3600),
+};
+
 export const logConfig = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
