@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { ApiServices } from './services.ts';
 import { registerErrorHandler } from './plugins/errorHandler.ts';
@@ -8,6 +9,10 @@ import { healthRoutes } from './routes/healthRoutes.ts';
 import { fileRoutes } from './routes/fileRoutes.ts';
 import { assetRoutes } from './routes/assetRoutes.ts';
 import { creditRoutes } from './routes/creditRoutes.ts';
+import { queueRoutes } from './routes/queueRoutes.ts';
+import { authRoutes } from './routes/authRoutes.ts';
+import { meRoutes } from './routes/meRoutes.ts';
+import { keyRoutes } from './routes/keyRoutes.ts';
 
 /** The HTTP app, separate from `listen()`, so tests can `inject()` or listen on port 0. */
 export async function buildApp(services: ApiServices): Promise<FastifyInstance> {
@@ -26,11 +31,17 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  // At the root, so `requireUser` in every route plugin can read the session cookie.
+  await app.register(fastifyCookie);
   await app.register(healthRoutes(services));
   await app.register(generateRoutes(services));
   await app.register(jobRoutes(services));
   await app.register(fileRoutes(services));
   await app.register(assetRoutes(services));
   await app.register(creditRoutes(services));
+  await app.register(queueRoutes(services));
+  await app.register(authRoutes(services));
+  await app.register(meRoutes(services));
+  await app.register(keyRoutes(services));
   return app;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authConfig, databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+import { authConfig, billingConfig, databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
 
 export const apiConfigSchema = z.object({
   ...databaseConfig,
@@ -7,6 +7,7 @@ export const apiConfigSchema = z.object({
   ...storageConfig,
   ...logConfig,
   ...authConfig,
+  ...billingConfig,
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
   /** JSON bodies above this are refused with 413. */
@@ -14,6 +15,8 @@ export const apiConfigSchema = z.object({
   SSE_HEARTBEAT_MS: positiveInt(15_000),
   /** Told to clients in the SSE `retry:` field: how soon to reconnect. */
   SSE_RETRY_MS: positiveInt(1_000),
+  /** How often waiting jobs' streams are told their queue position. */
+  QUEUE_POSITION_INTERVAL_MS: positiveInt(2_000),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

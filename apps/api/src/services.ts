@@ -5,6 +5,8 @@ import { createGenerationQueue, createRedis, JobEventHub, type GenerationQueue }
 import { createObjectStore, type ObjectStore } from '@atelier/storage';
 import type { ApiConfig } from './config.ts';
 import { SseRegistry } from './sse/sseRegistry.ts';
+import { WaitEstimator } from './queue/waitEstimator.ts';
+import { QueuePositionTicker } from './queue/queuePositionTicker.ts';
 
 /** Everything a request handler may use, made once per process. */
 export interface ApiServices {
@@ -15,6 +17,8 @@ export interface ApiServices {
   queue: GenerationQueue;
   events: JobEventHub;
   streams: SseRegistry;
+  waitEstimator: WaitEstimator;
+  queuePositions: QueuePositionTicker;
   store: ObjectStore;
   close(): Promise<void>;
 }
@@ -27,6 +31,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', logRedisError('queue'));
   const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS);
+  const waitEstimator = new WaitEstimator(pool);
   return {
     config,
     log,
@@ -35,6 +40,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     queue,
     events: new JobEventHub(redis, subscriber),
     streams,
+    waitEstimator,
+    queuePositions: new QueuePositionTicker(redis, config.QUEUE_PREFIX, waitEstimator, config.QUEUE_POSITION_INTERVAL_MS, log),
     store: createObjectStore(config),
     async close() {
       streams.closeAll();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queues } from '@atelier/contracts';
 import { databaseConfig, engineConfig, logConfig, positiveInt, redisConfig, storageConfig } from '@atelier/config';
 
 export const workerConfigSchema = z.object({
@@ -16,6 +17,9 @@ export const workerConfigSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(30_000),
   /** A row must be this old before the reconciler treats it as lost by the queue. */
   RECONCILE_MIN_AGE_MS: positiveInt(60_000),
+  /** A job waiting longer than this jumps the queue (aging; see queues.generation in contracts). */
+  QUEUE_PROMOTE_AFTER_MS: positiveInt(queues.generation.promoteAfterMs),
+  PROMOTE_INTERVAL_MS: positiveInt(2_000),
   /** On SIGTERM, how long running jobs get to finish before they are handed back. */
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
 });

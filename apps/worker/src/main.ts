@@ -8,7 +8,9 @@ import { checkEvictionPolicy, createGenerationQueue, createRedis, onCancel } fro
 import { createObjectStore } from '@atelier/storage';
 import { workerConfigSchema } from './config.ts';
 import { generationProcessor } from './generationProcessor.ts';
-import { startReconciler } from './reconciler.ts';
+import { reconcileOnce } from './reconciler.ts';
+import { promoteAgedJobs } from './agingPromoter.ts';
+import { runPeriodically } from './periodic.ts';
 import { makeWorkerId } from './workerId.ts';
 
 class ShutdownError extends Error {
@@ -50,12 +52,15 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     name: workerId,
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
-  const stopReconciler = startReconciler(pool, queue, { intervalMs: config.RECONCILE_INTERVAL_MS, minAgeMs: config.RECONCILE_MIN_AGE_MS }, log);
+  const stopPeriodic = [
+    runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(pool, queue, config.RECONCILE_MIN_AGE_MS, log), log),
+    runPeriodically('promote', config.PROMOTE_INTERVAL_MS, () => promoteAgedJobs(pool, queue, config.QUEUE_PROMOTE_AFTER_MS, log), log),
+  ];
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');
-    stopReconciler();
+    stopPeriodic.forEach((stopTask) => stopTask());
     const grace = setTimeout(() => shutdown.abort(new ShutdownError('worker shutting down')), config.SHUTDOWN_GRACE_MS);
     await worker.close();
     clearTimeout(grace);

@@ -18,16 +18,3 @@ export async function reconcileOnce(pool: Pool, queue: GenerationQueue, minAgeMs
   if (requeued > 0) log.warn({ requeued }, 'reconciler re-enqueued jobs the queue had lost');
   return requeued;
 }
-
-export function startReconciler(pool: Pool, queue: GenerationQueue, options: { intervalMs: number; minAgeMs: number }, log: Logger): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    reconcileOnce(pool, queue, options.minAgeMs, log)
-      .catch((error: Error) => log.warn({ err: error }, 'reconcile pass failed; will try again'))
-      .finally(() => (running = false));
-  }, options.intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}

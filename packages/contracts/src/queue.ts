@@ -15,6 +15,14 @@ export const queues = {
     payload: GenerationPayload,
     attempts: 3,
     backoffMs: 1000,
+    /**
+     * Aging, so a Free job is never starved: a job that has waited this long is given
+     * `promotedPriority`. BullMQ serves a job with no priority (0) before every prioritized
+     * one, so a promoted job starts as soon as a worker slot frees: the published maximum
+     * wait is this plus one run of the slowest job ahead of it.
+     */
+    promoteAfterMs: 30_000,
+    promotedPriority: 0,
     /** Per-kind maximum run time; past it the job fails with `timeout`. */
     timeoutMs: { image: 120_000, video: 300_000, voice: 120_000 },
   },

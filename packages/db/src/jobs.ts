@@ -238,3 +238,37 @@ export async function discardUnqueuedJob(pool: Pool, id: string): Promise<void> 
     await client.query(`UPDATE users SET credits = credits + $2 WHERE id = $1`, [job.userId, job.cost]);
   });
 }
+
+/**
+ * Aging: jobs waiting longer than `olderThanMs` at a priority below `promotedPriority` are
+ * raised to it. The conditional UPDATE hands each job to exactly one caller, which then moves
+ * it in the queue too.
+ */
+export async function promoteWaitingJobs(db: Queryable, olderThanMs: number, promotedPriority: number): Promise<{ id: string }[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE generation_jobs SET priority = $2
+     WHERE status = 'queued' AND priority <> $2 AND created_at < now() - make_interval(secs => $1 / 1000.0)
+     RETURNING id`,
+    [olderThanMs, promotedPriority],
+  );
+  return rows;
+}
+
+export interface RunStats {
+  kind: JobKind;
+  medianRunSeconds: number;
+  finishedLastFiveMinutes: number;
+}
+
+/** Recent run times per kind, for wait estimates. */
+export async function recentRunStats(db: Queryable): Promise<RunStats[]> {
+  const { rows } = await db.query<RunStats>(
+    `SELECT kind,
+            coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)), 0)::float8 AS "medianRunSeconds",
+            count(*) FILTER (WHERE finished_at > now() - interval '5 minutes')::int AS "finishedLastFiveMinutes"
+     FROM (SELECT kind, started_at, finished_at FROM generation_jobs
+           WHERE status = 'succeeded' AND finished_at > now() - interval '1 hour' ORDER BY finished_at DESC LIMIT 1000) recent
+     GROUP BY kind`,
+  );
+  return rows;
+}

@@ -3,3 +3,4 @@ export * from './generationQueue.ts';
 export * from './jobEventStream.ts';
 export * from './jobEventHub.ts';
 export * from './jobCancellation.ts';
+export * from './queuePosition.ts';

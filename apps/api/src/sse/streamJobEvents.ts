@@ -36,8 +36,21 @@ export async function streamJobEvents(services: ApiServices, user: User, jobId: 
   if (cursor === null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
 
   let stop: (() => void) | null = null;
+  let untrackPosition: (() => void) | null = null;
+  const followPosition = (waiting: boolean) => {
+    if (waiting === (untrackPosition !== null)) return;
+    if (waiting) {
+      untrackPosition = services.queuePositions.track(jobId, job.kind, (position, etaSeconds) =>
+        sse.send('queue', { type: 'queue', position, etaSeconds }),
+      );
+    } else {
+      untrackPosition?.();
+      untrackPosition = null;
+    }
+  };
   const close = () => {
     stop?.();
+    followPosition(false);
     services.streams.delete(sse);
     sse.end();
   };
@@ -47,6 +60,7 @@ export async function streamJobEvents(services: ApiServices, user: User, jobId: 
     stop = await services.events.follow(jobId, cursor, {
       deliver: ({ id, event }) => {
         sse.send(event.type, event, id);
+        if (event.type === 'status') followPosition(event.status === 'queued');
         if (isTerminalEvent(event)) close();
       },
       fail: (error) => {
@@ -65,7 +79,10 @@ export async function streamJobEvents(services: ApiServices, user: User, jobId: 
   }
   // The row says the job is over but the stream holds no terminal event (expired, or not yet
   // written): the snapshot carries the final state, so end with it.
-  if (!isTerminal(job.status)) return;
+  if (!isTerminal(job.status)) {
+    if (job.status === 'queued' && cursor === null) followPosition(true);
+    return;
+  }
   if (cursor !== null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
   close();
 }

@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import type { JobKind } from '@atelier/contracts';
+import { waitingPositions } from '@atelier/queue';
+import type { WaitEstimator } from './waitEstimator.ts';
+
+interface Tracked {
+  kind: JobKind;
+  lastPosition: number | null;
+  send(position: number, etaSeconds: number): void;
+}
+
+/**
+ * For every open stream of a waiting job in this process: one pipelined read of all their
+ * positions every tick, and a `queue` event to each whose position changed.
+ */
+export class QueuePositionTicker {
+  private readonly tracked = new Map<string, Set<Tracked>>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly estimator: WaitEstimator,
+    private readonly intervalMs: number,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  track(jobId: string, kind: JobKind, send: Tracked['send']): () => void {
+    const entry: Tracked = { kind, lastPosition: null, send };
+    let set = this.tracked.get(jobId);
+    if (!set) this.tracked.set(jobId, (set = new Set()));
+    set.add(entry);
+    this.timer ??= setInterval(() => void this.tick(), this.intervalMs).unref();
+    void this.tick();
+    return () => {
+      set.delete(entry);
+      if (set.size === 0) this.tracked.delete(jobId);
+      if (this.tracked.size > 0 || !this.timer) return;
+      clearInterval(this.timer);
+      this.timer = null;
+    };
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.tracked.size === 0) return;
+    this.ticking = true;
+    try {
+      const positions = await waitingPositions(this.redis, this.prefix, [...this.tracked.keys()]);
+      for (const [jobId, position] of positions) {
+        for (const entry of this.tracked.get(jobId) ?? []) {
+          if (position === null || position === entry.lastPosition) continue;
+          entry.lastPosition = position;
+          entry.send(position, await this.estimator.etaSeconds(position, entry.kind));
+        }
+      }
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not read queue positions; will try again');
+    } finally {
+      this.ticking = false;
+    }
+  }
+}
