@@ -9,6 +9,7 @@ export interface EngineInput<K extends JobKind> {
 export interface PreviewImage {
   data: Buffer;
   contentType: 'image/png' | 'image/jpeg';
+  /** The size of the result previewed, for the browser to reserve; `data` may be a smaller picture of it. */
   width: number;
   height: number;
   /** True for a video's frame 0: the worker stores it and sends its URL. */
