@@ -1,0 +1,132 @@
+import { useCallback } from 'react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { isTerminal } from '@atelier/contracts';
+import type { JobKind, JobView } from '@atelier/contracts';
+import { apiFetch } from './client.ts';
+import { ApiError } from './errors.ts';
+import type { Asset, CreditsPage, GenerateResponse, Me, Page } from './types.ts';
+
+export const queryKeys = {
+  me: ['me'] as const,
+  jobs: ['jobs'] as const,
+  assets: (kind: JobKind | 'all') => ['assets', kind] as const,
+  allAssets: ['assets'] as const,
+  credits: ['credits'] as const,
+};
+
+/** Retry network and server failures twice; a 4xx answer will not change by asking again. */
+export function shouldRetry(failureCount: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  return failureCount < 2;
+}
+
+const withQuery = (path: string, params: Record<string, string | number | null | undefined>): string => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const query = search.toString();
+  return query ? `${path}?${query}` : path;
+};
+
+export const useMe = () =>
+  useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => apiFetch<Me>('/api/me', { signal }) });
+
+export const RECENT_JOBS = 24;
+
+/** Recent jobs; polled while more are unfinished than may stream live (see JobList). */
+export const useJobs = (maxLive: number) =>
+  useQuery({
+    queryKey: queryKeys.jobs,
+    queryFn: ({ signal }) => apiFetch<Page<JobView>>(withQuery('/api/jobs', { limit: RECENT_JOBS }), { signal }),
+    refetchInterval: (query) => {
+      const active = query.state.data?.items.filter((job) => !isTerminal(job.status)).length ?? 0;
+      return active > maxLive ? 4000 : false;
+    },
+  });
+
+export const useAssets = (kind: JobKind | 'all') =>
+  useInfiniteQuery({
+    queryKey: queryKeys.assets(kind),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      apiFetch<Page<Asset>>(
+        withQuery('/api/assets', { kind: kind === 'all' ? null : kind, cursor: pageParam, limit: 24 }),
+        { signal },
+      ),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+export const useCredits = () =>
+  useInfiniteQuery({
+    queryKey: queryKeys.credits,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      apiFetch<CreditsPage>(withQuery('/api/credits', { cursor: pageParam }), { signal }),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+/** Credits, the job list, the gallery and the ledger all change when a job starts or ends. */
+export function useRefreshAccount() {
+  const client = useQueryClient();
+  return useCallback(() => {
+    for (const queryKey of [queryKeys.me, queryKeys.jobs, queryKeys.allAssets, queryKeys.credits]) {
+      void client.invalidateQueries({ queryKey });
+    }
+  }, [client]);
+}
+
+export function useGenerate() {
+  const client = useQueryClient();
+  const refresh = useRefreshAccount();
+  return useMutation({
+    mutationFn: (input: { kind: JobKind; prompt: string; params: Record<string, unknown> }) =>
+      apiFetch<GenerateResponse>(`/api/generate/${input.kind}`, {
+        method: 'POST',
+        body: { prompt: input.prompt, params: input.params },
+      }),
+    onSuccess: ({ job }) => {
+      // Show the new card at once; the refetch below brings the list up to date.
+      client.setQueryData<Page<JobView>>(queryKeys.jobs, (page) => ({
+        items: [job, ...(page?.items ?? []).filter((item) => item.id !== job.id)],
+        nextCursor: page?.nextCursor ?? null,
+      }));
+      refresh();
+    },
+  });
+}
+
+const deleteAt = (path: string) => apiFetch<unknown>(path, { method: 'DELETE', expect: 'none' });
+
+export function useCancelJob() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (jobId: string) => deleteAt(`/api/jobs/${encodeURIComponent(jobId)}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.jobs }),
+  });
+}
+
+export function useDeleteAsset() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (assetId: string) => deleteAt(`/api/assets/${encodeURIComponent(assetId)}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.allAssets }),
+  });
+}
+
+export const useCheckout = () =>
+  useMutation({
+    mutationFn: () => apiFetch<{ url: string }>('/api/billing/checkout', { method: 'POST' }),
+    onSuccess: ({ url }) => window.location.assign(url),
+  });
+
+export function useSignOut() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiFetch<void>('/auth/logout', { method: 'POST', expect: 'none' }),
+    onSuccess: async () => {
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });
+      await client.resetQueries({ queryKey: queryKeys.me });
+    },
+  });
+}

@@ -1,0 +1,58 @@
+import type { JobKind, JobView, Plan } from '@atelier/contracts';
+
+// Response shapes of the API routes that packages/contracts does not describe (yet).
+// JobView, JobKind and Plan come from the contracts; move these there when the API adds them.
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string | null;
+  avatarUrl: string | null;
+  plan: Plan;
+  credits: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Asset {
+  id: string;
+  kind: JobKind;
+  url: string;
+  /** A video's poster frame, when the engine made one. */
+  posterUrl?: string | null;
+  contentType: string;
+  bytes?: number;
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+  blurhash: string | null;
+  /** A voice clip's waveform. */
+  peaks?: number[] | null;
+  prompt: string;
+  createdAt: string;
+  jobId: string | null;
+}
+
+export const creditKinds = ['grant', 'reserve', 'charge', 'refund'] as const;
+export type CreditKind = (typeof creditKinds)[number];
+
+export interface CreditItem {
+  id: string;
+  kind: CreditKind;
+  amount: number;
+  reason: string | null;
+  jobId: string | null;
+  createdAt: string;
+}
+
+export interface CreditsPage extends Page<CreditItem> {
+  balance: number;
+}
+
+export interface GenerateResponse {
+  job: JobView;
+  streamUrl: string;
+}

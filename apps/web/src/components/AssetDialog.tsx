@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from 'react';
+import { useDeleteAsset } from '../api/queries.ts';
+import type { Asset } from '../api/types.ts';
+import { downloadName, formatDate, formatSeconds, kindLabels } from '../lib/format.ts';
+import { BlurhashCanvas } from './BlurhashCanvas.tsx';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import { FadeImage } from './FadeImage.tsx';
+import { VoicePlayer } from './VoicePlayer.tsx';
+
+/** One asset, large, with download and delete. A native modal dialog: Esc closes, focus is kept inside. */
+export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [confirming, setConfirming] = useState(false);
+  const remove = useDeleteAsset();
+  const width = asset.width ?? 512;
+  const height = asset.height ?? 512;
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  return (
+    <dialog ref={ref} className="asset-dialog" aria-labelledby="asset-dialog-title" onClose={onClose}>
+      <div className="asset-dialog-media">
+        {asset.kind === 'image' ? (
+          <div className="frame" style={{ aspectRatio: `${width} / ${height}` }}>
+            {asset.blurhash ? <BlurhashCanvas hash={asset.blurhash} width={width} height={height} /> : null}
+            <FadeImage src={asset.url} alt={asset.prompt} width={width} height={height} />
+          </div>
+        ) : asset.kind === 'video' ? (
+          <video
+            className="media"
+            src={asset.url}
+            poster={asset.posterUrl ?? undefined}
+            controls
+            playsInline
+            width={width}
+            height={height}
+            aria-label={`Video: ${asset.prompt}`}
+          />
+        ) : (
+          <VoicePlayer src={asset.url} peaks={asset.peaks ?? undefined} label={`Voice clip: ${asset.prompt}`} />
+        )}
+      </div>
+      <div className="asset-dialog-body">
+        <h2 id="asset-dialog-title">{asset.prompt}</h2>
+        <p className="muted">
+          {kindLabels[asset.kind]}
+          {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ''}
+          {asset.durationSeconds ? ` · ${formatSeconds(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
+        </p>
+        <div className="job-actions">
+          <a className="button button-primary" href={asset.url} download={downloadName(asset.kind, asset.prompt, asset.contentType)}>
+            Download
+          </a>
+          {confirming ? (
+            <button type="button" className="button button-danger" disabled={remove.isPending} onClick={() => remove.mutate(asset.id, { onSuccess: onClose })}>
+              {remove.isPending ? 'Deleting…' : 'Delete for good'}
+            </button>
+          ) : (
+            <button type="button" className="button button-quiet" onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          )}
+          <button type="button" className="button button-quiet" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        {remove.isError ? <ErrorNotice error={remove.error} /> : null}
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,112 @@
+import { useId, useState } from 'react';
+import type { FormEvent } from 'react';
+import { costOf, jobKinds, PROMPT_MAX_LENGTH, priceTable } from '@atelier/contracts';
+import type { JobKind } from '@atelier/contracts';
+import { useGenerate } from '../api/queries.ts';
+import type { Me } from '../api/types.ts';
+import { formatCredits } from '../lib/format.ts';
+import { defaultInputs, paramFields, parseParams } from '../lib/paramFields.ts';
+import type { ParamInputs } from '../lib/paramFields.ts';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import { KindSwitch } from './KindSwitch.tsx';
+import { ParamsFields } from './ParamsFields.tsx';
+import { UpgradeButton } from './UpgradeButton.tsx';
+
+const placeholders: Record<JobKind, string> = {
+  image: 'A lighthouse on a basalt cliff at dusk, warm window light, long exposure sea',
+  video: 'Slow pan across a misty pine forest at sunrise, light rays through the trees',
+  voice: 'Welcome to Atelier. Type a prompt, and watch it take shape.',
+};
+
+const allDefaults = (): Record<JobKind, ParamInputs> =>
+  Object.fromEntries(jobKinds.map((kind) => [kind, defaultInputs(kind)])) as Record<JobKind, ParamInputs>;
+
+export function CreateForm({ me }: { me: Me }) {
+  const [kind, setKind] = useState<JobKind>('image');
+  const [prompt, setPrompt] = useState('');
+  const [inputs, setInputs] = useState(allDefaults);
+  const generate = useGenerate();
+  const id = useId();
+
+  const text = prompt.trim();
+  const parsed = parseParams(kind, inputs[kind]);
+  const cost = parsed.ok ? costOf(kind, text, parsed.params) : null;
+  const short = cost !== null && cost > me.credits;
+  const price = priceTable[kind];
+
+  let reason: string | null = null;
+  if (!text) reason = 'Write a prompt to start.';
+  else if (text.length > PROMPT_MAX_LENGTH) reason = `The prompt is ${text.length - PROMPT_MAX_LENGTH} characters too long.`;
+  else if (!parsed.ok) reason = 'Fix the options marked below.';
+  else if (short) reason = `This needs ${formatCredits(cost)}; you have ${formatCredits(me.credits)}.`;
+  else if (generate.isPending) reason = 'Sending…';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (reason || !parsed.ok) return;
+    generate.mutate({ kind, prompt: text, params: parsed.params });
+  };
+
+  return (
+    <form className="create panel" onSubmit={submit} aria-labelledby={`${id}-title`}>
+      <div className="create-head">
+        <h1 id={`${id}-title`}>Create</h1>
+        <KindSwitch legend="Kind of media" name="kind" value={kind} onChange={setKind} />
+      </div>
+
+      <div className="field">
+        <label htmlFor={`${id}-prompt`}>Prompt</label>
+        <textarea
+          id={`${id}-prompt`}
+          name="prompt"
+          rows={3}
+          value={prompt}
+          placeholder={placeholders[kind]}
+          maxLength={PROMPT_MAX_LENGTH + 200}
+          aria-describedby={`${id}-count`}
+          onChange={(event) => setPrompt(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) event.currentTarget.form?.requestSubmit();
+          }}
+        />
+        <span className="field-hint" id={`${id}-count`}>
+          {text.length} / {PROMPT_MAX_LENGTH} characters
+        </span>
+      </div>
+
+      <details className="options">
+        <summary>Options</summary>
+        <ParamsFields
+          fields={paramFields(kind)}
+          values={inputs[kind]}
+          errors={parsed.ok ? {} : parsed.errors}
+          onChange={(name, value) => setInputs((all) => ({ ...all, [kind]: { ...all[kind], [name]: value } }))}
+        />
+      </details>
+
+      <div className="create-foot">
+        <p className="cost" aria-live="polite">
+          {cost !== null ? (
+            <>
+              Costs <strong>{formatCredits(cost)}</strong>
+              <span className="cost-rule">
+                {' '}
+                ({price.base} + {price.perUnit} per {price.per})
+              </span>
+            </>
+          ) : (
+            'Cost shown once the options are valid'
+          )}
+        </p>
+        <button type="submit" className="button button-primary" disabled={reason !== null} aria-describedby={`${id}-reason`}>
+          Generate
+        </button>
+      </div>
+      <p className={short ? 'submit-reason is-short' : 'submit-reason'} id={`${id}-reason`}>
+        {reason}
+        {short && me.plan === 'free' ? <UpgradeButton compact /> : null}
+      </p>
+      {generate.isError ? <ErrorNotice error={generate.error} /> : null}
+    </form>
+  );
+}

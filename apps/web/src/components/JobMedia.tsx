@@ -1,0 +1,49 @@
+import type { JobStreamState } from '../jobs/streamReducer.ts';
+import { BlurhashCanvas } from './BlurhashCanvas.tsx';
+import { FadeImage } from './FadeImage.tsx';
+import { VoicePlayer } from './VoicePlayer.tsx';
+
+interface Props {
+  state: JobStreamState;
+  prompt: string;
+}
+
+/**
+ * The picture of a job as it forms: the BlurHash (or a video's first frame) the moment the
+ * preview arrives, then the finished image fading in, a playable video, or a voice player.
+ */
+export function JobMedia({ state, prompt }: Props) {
+  const { kind, preview, output } = state;
+  const done = state.status === 'succeeded' && output;
+
+  if (kind === 'voice') {
+    if (done) return <VoicePlayer src={output.url} peaks={output.peaks} label={`Voice clip: ${prompt}`} />;
+    return <div className="voice voice-pending" aria-hidden="true" />;
+  }
+
+  const width = output?.width ?? preview?.width ?? 512;
+  const height = output?.height ?? preview?.height ?? 512;
+  return (
+    <div className="frame" style={{ aspectRatio: `${width} / ${height}` }}>
+      {preview?.blurhash ? <BlurhashCanvas hash={preview.blurhash} width={width} height={height} /> : null}
+      {!preview?.blurhash && !preview?.firstFrameUrl ? <div className="frame-waiting" aria-hidden="true" /> : null}
+      {kind === 'video' && preview?.firstFrameUrl && !done ? (
+        <img className="media" src={preview.firstFrameUrl} alt={`First frame of: ${prompt}`} width={width} height={height} />
+      ) : null}
+      {kind === 'image' && done ? <FadeImage src={output.url} alt={prompt} width={width} height={height} /> : null}
+      {kind === 'video' && done ? (
+        <video
+          className="media"
+          controls
+          playsInline
+          preload="metadata"
+          src={output.url}
+          poster={output.posterUrl ?? preview?.firstFrameUrl}
+          width={width}
+          height={height}
+          aria-label={`Video: ${prompt}`}
+        />
+      ) : null}
+    </div>
+  );
+}

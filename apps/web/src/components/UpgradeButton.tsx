@@ -1,0 +1,25 @@
+import { plans } from '@atelier/contracts';
+import { useCheckout } from '../api/queries.ts';
+import { messageOf } from '../api/errors.ts';
+
+/** Starts Stripe Checkout for Pro; says so plainly when billing is not set up on this server. */
+export function UpgradeButton({ compact = false }: { compact?: boolean }) {
+  const checkout = useCheckout();
+  return (
+    <span className="upgrade">
+      <button
+        type="button"
+        className={compact ? 'link-button' : 'button button-accent'}
+        onClick={() => checkout.mutate()}
+        disabled={checkout.isPending || checkout.isSuccess}
+      >
+        {checkout.isPending || checkout.isSuccess ? 'Opening checkout…' : `Upgrade to ${plans.pro.label} · $${plans.pro.priceUsdMonthly}/mo`}
+      </button>
+      {checkout.isError ? (
+        <span className="upgrade-error" role="alert">
+          {messageOf(checkout.error)}
+        </span>
+      ) : null}
+    </span>
+  );
+}

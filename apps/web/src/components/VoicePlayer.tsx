@@ -1,0 +1,28 @@
+import { useState } from 'react';
+import { Waveform } from './Waveform.tsx';
+
+interface Props {
+  src: string;
+  peaks: readonly number[] | undefined;
+  label: string;
+}
+
+/** The clip's waveform (from the `output` event's peaks) above a native audio player. */
+export function VoicePlayer({ src, peaks, label }: Props) {
+  const [played, setPlayed] = useState(0);
+  return (
+    <div className="voice">
+      {peaks && peaks.length > 0 ? <Waveform peaks={peaks} played={played} /> : null}
+      <audio
+        controls
+        preload="metadata"
+        src={src}
+        aria-label={label}
+        onTimeUpdate={(event) => {
+          const audio = event.currentTarget;
+          setPlayed(audio.duration > 0 ? audio.currentTime / audio.duration : 0);
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { plans } from '@atelier/contracts';
+import { describeConsole, launchBrowser, loadAllImages, watchProblems } from './support/browser.ts';
+import { startStaticServer } from './support/staticServer.ts';
+import type { StaticServer } from './support/staticServer.ts';
+
+const dist = fileURLToPath(new URL('../../apps/landing/dist/', import.meta.url));
+const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const JS_BUDGET = 20 * 1024;
+
+describe('landing page (apps/landing/dist, served statically)', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(`${dist}index.html`)) {
+      throw new Error('apps/landing/dist is missing: run `npm run build -w @atelier/landing` first');
+    }
+    mkdirSync(screenshots, { recursive: true });
+    server = await startStaticServer([{ prefix: '/', dir: dist.replace(/\/$/, '') }]);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads with no console errors, under the JS budget, and every image sized', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems = watchProblems(page);
+    const failed: string[] = [];
+    let scriptBytes = 0;
+    page.on('response', async (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+      if (response.request().resourceType() === 'script') scriptBytes += (await response.body()).length;
+    });
+    page.on('requestfailed', (request) => failed.push(`failed ${request.url()}`));
+
+    await page.goto(`${server.url}/`, { waitUntil: 'load' });
+    await loadAllImages(page);
+
+    const inlineScriptBytes = await page.evaluate(() =>
+      Array.from(document.scripts).reduce((sum, script) => sum + (script.src ? 0 : script.textContent?.length ?? 0), 0),
+    );
+    expect(scriptBytes + inlineScriptBytes).toBeLessThan(JS_BUDGET);
+
+    const images = await page.$$eval('img', (nodes) =>
+      nodes.map((img) => ({
+        src: img.currentSrc || img.src,
+        width: img.getAttribute('width'),
+        height: img.getAttribute('height'),
+        loading: img.getAttribute('loading'),
+        priority: img.getAttribute('fetchpriority'),
+        srcset: img.getAttribute('srcset'),
+        sizes: img.getAttribute('sizes'),
+        alt: img.getAttribute('alt'),
+        loaded: img.complete && img.naturalWidth > 0,
+      })),
+    );
+    expect(images.length).toBeGreaterThan(3);
+    for (const image of images) {
+      expect(image.width, image.src).toMatch(/^\d+$/);
+      expect(image.height, image.src).toMatch(/^\d+$/);
+      expect(image.alt, image.src).not.toBeNull();
+      expect(image.loaded, image.src).toBe(true);
+      if (image.srcset) expect(image.sizes, image.src).toBeTruthy();
+      // Only the hero (the largest paint) loads eagerly; everything else waits until near view.
+      if (image.priority !== 'high') expect(image.loading, image.src).toBe('lazy');
+    }
+    expect(images.filter((image) => image.priority === 'high')).toHaveLength(1);
+
+    expect(failed).toEqual([]);
+    expect(describeConsole(problems.consoleErrors)).toEqual([]);
+    expect(problems.pageErrors.map(String)).toEqual([]);
+
+    await page.screenshot({ path: `${screenshots}landing.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('shows the product, the plans from the contracts and a sign-in link', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await expect(page.locator('h1').textContent()).resolves.toMatch(/Type a sentence/);
+    expect(await page.locator('a[href="/auth/google"]').count()).toBeGreaterThan(0);
+    const pricing = (await page.locator('#pricing').textContent()) ?? '';
+    expect(pricing).toContain(plans.free.label);
+    expect(pricing).toContain(plans.pro.label);
+    expect(pricing).toContain(`$${plans.pro.priceUsdMonthly}`);
+    expect(pricing).toContain(plans.pro.monthlyCredits.toLocaleString('en-US'));
+    await page.close();
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const problems = watchProblems(page);
+    await page.goto(`${server.url}/`);
+    await loadAllImages(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const signIn = page.locator('header a[href="/auth/google"]');
+    await expect(signIn.isVisible()).resolves.toBe(true);
+    const box = await signIn.boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(32); // a comfortable tap target
+    expect(describeConsole(problems.consoleErrors)).toEqual([]);
+    await page.screenshot({ path: `${screenshots}landing-phone.png`, fullPage: true });
+    await page.close();
+  });
+});
