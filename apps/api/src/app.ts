@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/healthRoutes.ts';
 import { fileRoutes } from './routes/fileRoutes.ts';
 import { assetRoutes } from './routes/assetRoutes.ts';
 import { creditRoutes } from './routes/creditRoutes.ts';
+import { billingRoutes } from './routes/billingRoutes.ts';
 import { queueRoutes } from './routes/queueRoutes.ts';
 import { authRoutes } from './routes/authRoutes.ts';
 import { meRoutes } from './routes/meRoutes.ts';
@@ -39,6 +40,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(fileRoutes(services));
   await app.register(assetRoutes(services));
   await app.register(creditRoutes(services));
+  await app.register(billingRoutes(services));
   await app.register(queueRoutes(services));
   await app.register(authRoutes(services));
   await app.register(meRoutes(services));

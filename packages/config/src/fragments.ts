@@ -59,6 +59,16 @@ export const authConfig = {
   SESSION_TTL_SECONDS: positiveInt(14 * 24 * 3600),
 };
 
+export const billingConfig = {
+  /** Without it, checkout and the webhook answer 501 and plans are set with `atelier users plan`. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The recurring Price of the Pro plan. */
+  STRIPE_PRICE_PRO: z.string().min(1).optional(),
+  /** Only for tests: a server on loopback that answers as Stripe's API does. */
+  STRIPE_API_BASE_URL: url(['http:', 'https:']).optional(),
+};
+
 export const logConfig = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -33,6 +33,9 @@ export const errorCodes = {
   email_in_use: { status: 409, message: 'Another account already uses this email address.' },
   billing_not_configured: { status: 501, message: 'Billing is not configured on this server.' },
   webhook_signature_invalid: { status: 400, message: 'The webhook signature is not valid.' },
+  plan_already_active: { status: 409, message: 'This account is already on that plan.' },
+  billing_provider_failed: { status: 502, message: 'The payment provider did not answer as expected; try again shortly.' },
+  billing_customer_unknown: { status: 409, message: 'This Stripe customer is not linked to a user yet; Stripe will deliver the event again.' },
   // Job failures: stored on the job row and sent as SSE `error` events.
   engine_failed: { status: 500, message: 'The generation engine failed.' },
   invalid_output: { status: 500, message: 'The engine produced an invalid file.' },

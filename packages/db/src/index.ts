@@ -9,3 +9,4 @@ export * from './assets.ts';
 export * from './idempotency.ts';
 export * from './sessions.ts';
 export * from './oidcUsers.ts';
+export * from './billing.ts';
