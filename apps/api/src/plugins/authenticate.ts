@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@atelier/contracts';
-import { findUserByApiKey, type User } from '@atelier/db';
+import { findUserByApiKey, findUserBySession, type User } from '@atelier/db';
 import type { ApiServices } from '../services.ts';
+import { AuthCookies } from '../auth/authCookies.ts';
+import { assertSameOrigin } from '../auth/sameOrigin.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,18 +11,32 @@ declare module 'fastify' {
   }
 }
 
-function bearerToken(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (!header) return null;
+function bearerToken(header: string): string | null {
   const [scheme, token] = header.split(' ', 2);
   return scheme?.toLowerCase() === 'bearer' && token ? token.trim() : null;
 }
 
-/** A preHandler: who is calling. No credentials or a bad key is 401; a disabled account is 403. */
+/**
+ * A preHandler: who is calling, by API key (`Authorization: Bearer`) or by session cookie,
+ * in one query either way. A request that sends an Authorization header is judged by it
+ * alone: a bad key is 401 even beside a good cookie. Cookie-authenticated writes must come
+ * from this site's origin (403 `csrf_rejected`). No credentials is 401; a disabled account 403.
+ */
 export function requireUser(services: ApiServices) {
+  const cookies = new AuthCookies(services.config.PUBLIC_URL);
+  const siteOrigin = new URL(services.config.PUBLIC_URL).origin;
+
   return async (request: FastifyRequest): Promise<void> => {
-    const token = bearerToken(request);
-    const user = token === null ? null : await findUserByApiKey(services.pool, token);
+    const authorization = request.headers.authorization;
+    const sessionId = request.cookies?.[cookies.session];
+    let user: User | null = null;
+    if (authorization !== undefined) {
+      const token = bearerToken(authorization);
+      user = token === null ? null : await findUserByApiKey(services.pool, token);
+    } else if (sessionId) {
+      user = await findUserBySession(services.pool, sessionId);
+      if (user) assertSameOrigin(request, siteOrigin);
+    }
     if (!user) throw new AppError('unauthenticated');
     if (user.disabledAt) throw new AppError('account_disabled');
     request.user = user;
