@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { Browser } from './browser.ts';
+import type { Identity, MockProvider } from './mockProvider.ts';
 
 export const SESSION_COOKIE = 'atelier_session';
 export const LOGIN_COOKIE = 'atelier_login';
@@ -32,4 +33,17 @@ export async function bodyText(response: Response): Promise<string> {
 
 export async function errorCode(response: Response): Promise<string> {
   return ((await response.json()) as { error: { code: string } }).error.code;
+}
+
+/** A person signed in through the provider as `identity`: their browser and session cookie. */
+export async function signInAs(provider: MockProvider, baseUrl: string, identity: Identity): Promise<{ browser: Browser; cookie: string; userId: string }> {
+  provider.identity = { email_verified: true, ...identity };
+  const browser = new Browser();
+  const callback = await signIn(browser, baseUrl);
+  expect(callback.status, await bodyText(callback)).toBe(302);
+  const [name, value] = [...browser.cookies(baseUrl)].find(([cookieName]) => cookieName.endsWith(SESSION_COOKIE))!;
+  const cookie = `${name}=${value}`;
+  const me = await fetch(`${baseUrl}/api/me`, { headers: { cookie } });
+  const { id } = (await me.json()) as { id: string };
+  return { browser, cookie, userId: id };
 }
