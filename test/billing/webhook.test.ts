@@ -1,32 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { plans } from '@atelier/contracts';
-import { TestPlatform, type TestUser } from '../support/platform.ts';
-import { postJson } from '../support/api.ts';
-import {
-  at, checkoutCompleted, deliver, expectBalancedLedgers, invoicePaid, stripeEnv, stripeEvent, stripeId, subscriptionEvent,
-} from './stripeEvents.ts';
+import type { TestUser } from '../support/platform.ts';
+import { useBillingPlatform } from './billingPlatform.ts';
+import { at, checkoutCompleted, deliver, invoicePaid, stripeEnv, stripeEvent, stripeId, subscriptionEvent } from './stripeEvents.ts';
 
-let platform: TestPlatform;
-const users = new Set<string>();
-
-beforeAll(async () => {
-  platform = await TestPlatform.start(stripeEnv());
-});
-afterAll(async () => platform?.stop());
-afterEach(async () => expectBalancedLedgers(platform.pool, users));
+const billing = useBillingPlatform(() => stripeEnv());
+const { account } = billing;
 
 async function newUser(): Promise<TestUser & { customer: string; subscription: string }> {
-  const user = await platform.createUser({ plan: 'free', credits: 100 });
-  users.add(user.user.id);
-  return { ...user, customer: stripeId('cus'), subscription: stripeId('sub') };
-}
-
-async function account(userId: string) {
-  const { rows } = await platform.pool.query<{ plan: string; credits: number; ledgerRows: number }>(
-    `SELECT plan, credits, (SELECT count(*)::int FROM credit_transactions WHERE user_id = $1) AS "ledgerRows" FROM users WHERE id = $1`,
-    [userId],
-  );
-  return rows[0]!;
+  return { ...(await billing.newUser()), customer: stripeId('cus'), subscription: stripeId('sub') };
 }
 
 async function expectApplied(delivery: Promise<{ status: number; body: { outcome?: string } }>, outcome = 'applied') {
@@ -36,17 +18,17 @@ async function expectApplied(delivery: Promise<{ status: number; body: { outcome
 }
 
 const recorded = async (eventId: string) =>
-  (await platform.pool.query('SELECT 1 FROM stripe_events WHERE id = $1', [eventId])).rowCount;
+  (await billing.platform.pool.query('SELECT 1 FROM stripe_events WHERE id = $1', [eventId])).rowCount;
 
 describe('the Stripe webhook', () => {
   it('refuses a bad signature with 400 webhook_signature_invalid and records nothing', async () => {
     const alice = await newUser();
     const event = subscriptionEvent('customer.subscription.created', at(10), { id: alice.subscription, customer: alice.customer, status: 'active', userId: alice.user.id });
-    const forged = await deliver(platform.baseUrl, event, { secret: 'whsec_someone_else' });
-    const unsigned = await deliver(platform.baseUrl, event, { signature: null });
-    const garbage = await deliver(platform.baseUrl, event, { signature: 't=1,v1=deadbeef' });
+    const forged = await deliver(billing.platform.baseUrl, event, { secret: 'whsec_someone_else' });
+    const unsigned = await deliver(billing.platform.baseUrl, event, { signature: null });
+    const garbage = await deliver(billing.platform.baseUrl, event, { signature: 't=1,v1=deadbeef' });
     // Signed, then changed on the way: the signature covers the exact bytes.
-    const tampered = await deliver(platform.baseUrl, event, { body: JSON.stringify(event).replace('"active"', '"trialing"') });
+    const tampered = await deliver(billing.platform.baseUrl, event, { body: JSON.stringify(event).replace('"active"', '"trialing"') });
     for (const answer of [forged, unsigned, garbage, tampered]) {
       expect(answer.status).toBe(400);
       expect(answer.body.error?.code).toBe('webhook_signature_invalid');
@@ -58,19 +40,19 @@ describe('the Stripe webhook', () => {
   it('applies checkout and subscription events: active makes Pro, deleted makes Free', async () => {
     const bob = await newUser();
     const ids = { customer: bob.customer, subscription: bob.subscription, userId: bob.user.id };
-    await expectApplied(deliver(platform.baseUrl, checkoutCompleted(at(10), ids)));
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.created', at(11), { id: bob.subscription, customer: bob.customer, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, checkoutCompleted(at(10), ids)));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(11), { id: bob.subscription, customer: bob.customer, status: 'active' })));
     expect((await account(bob.user.id)).plan).toBe('pro');
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(20), { id: bob.subscription, customer: bob.customer, status: 'canceled' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(20), { id: bob.subscription, customer: bob.customer, status: 'canceled' })));
     expect((await account(bob.user.id)).plan).toBe('free');
   });
 
   it.each(['canceled', 'unpaid', 'incomplete_expired'])('subscription.updated to %s makes Free', async (status) => {
     const user = await newUser();
     const sub = { id: user.subscription, customer: user.customer, userId: user.user.id };
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.created', at(10), { ...sub, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(10), { ...sub, status: 'active' })));
     expect((await account(user.user.id)).plan).toBe('pro');
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(20), { ...sub, status })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(20), { ...sub, status })));
     expect((await account(user.user.id)).plan).toBe('free');
   });
 
@@ -79,27 +61,27 @@ describe('the Stripe webhook', () => {
     const sub = { id: carol.subscription, customer: carol.customer, userId: carol.user.id };
     const created = subscriptionEvent('customer.subscription.created', at(10), { ...sub, status: 'active' });
     const paid = invoicePaid(at(11), { customer: carol.customer, subscription: carol.subscription, periodStart: new Date(at(10) * 1000), userId: carol.user.id });
-    await expectApplied(deliver(platform.baseUrl, created));
-    await expectApplied(deliver(platform.baseUrl, paid));
+    await expectApplied(deliver(billing.platform.baseUrl, created));
+    await expectApplied(deliver(billing.platform.baseUrl, paid));
     const afterFirst = await account(carol.user.id);
     expect(afterFirst).toMatchObject({ plan: 'pro', credits: 100 + plans.pro.monthlyCredits });
 
-    await expectApplied(deliver(platform.baseUrl, paid), 'duplicate');
-    await expectApplied(deliver(platform.baseUrl, created), 'duplicate');
+    await expectApplied(deliver(billing.platform.baseUrl, paid), 'duplicate');
+    await expectApplied(deliver(billing.platform.baseUrl, created), 'duplicate');
     expect(await account(carol.user.id)).toEqual(afterFirst);
 
     // A downgrade delivered twice, around a redelivery of the old upgrade: still Free.
     const deleted = subscriptionEvent('customer.subscription.deleted', at(30), { ...sub, status: 'canceled' });
-    await expectApplied(deliver(platform.baseUrl, deleted));
-    await expectApplied(deliver(platform.baseUrl, created), 'duplicate');
-    await expectApplied(deliver(platform.baseUrl, deleted), 'duplicate');
+    await expectApplied(deliver(billing.platform.baseUrl, deleted));
+    await expectApplied(deliver(billing.platform.baseUrl, created), 'duplicate');
+    await expectApplied(deliver(billing.platform.baseUrl, deleted), 'duplicate');
     expect(await account(carol.user.id)).toEqual({ ...afterFirst, plan: 'free' });
   });
 
   it('two deliveries of one event at the same moment apply it once', async () => {
     const dave = await newUser();
     const paid = invoicePaid(at(11), { customer: dave.customer, subscription: dave.subscription, periodStart: new Date(at(10) * 1000), userId: dave.user.id });
-    const answers = await Promise.all(Array.from({ length: 5 }, () => deliver(platform.baseUrl, paid)));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => deliver(billing.platform.baseUrl, paid)));
     expect(answers.map((a) => a.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
     expect((await account(dave.user.id)).credits).toBe(100 + plans.pro.monthlyCredits);
   });
@@ -109,25 +91,25 @@ describe('events out of order leave the plan right', () => {
   it('an older subscription.deleted after a newer updated → active keeps Pro', async () => {
     const user = await newUser();
     const sub = { id: user.subscription, customer: user.customer, userId: user.user.id };
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(200), { ...sub, status: 'active' })));
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(100), { ...sub, status: 'canceled' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(200), { ...sub, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(100), { ...sub, status: 'canceled' })));
     expect((await account(user.user.id)).plan).toBe('pro');
   });
 
   it('an older updated → active after a newer deleted keeps Free', async () => {
     const user = await newUser();
     const sub = { id: user.subscription, customer: user.customer, userId: user.user.id };
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.created', at(100), { ...sub, status: 'active' })));
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(300), { ...sub, status: 'canceled' })));
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(200), { ...sub, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(100), { ...sub, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(300), { ...sub, status: 'canceled' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(200), { ...sub, status: 'active' })));
     expect((await account(user.user.id)).plan).toBe('free');
   });
 
   it('a late created (incomplete) of the same second as updated → active keeps Pro', async () => {
     const user = await newUser();
     const sub = { id: user.subscription, customer: user.customer, userId: user.user.id };
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(50), { ...sub, status: 'active' })));
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.created', at(50), { ...sub, status: 'incomplete' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.updated', at(50), { ...sub, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(50), { ...sub, status: 'incomplete' })));
     expect((await account(user.user.id)).plan).toBe('pro');
   });
 
@@ -135,11 +117,11 @@ describe('events out of order leave the plan right', () => {
     const user = await newUser();
     const first = { id: user.subscription, customer: user.customer, userId: user.user.id };
     const second = { ...first, id: stripeId('sub') };
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.created', at(100), { ...second, status: 'active' })));
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.created', at(10), { ...first, status: 'active' })));
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(300), { ...first, status: 'canceled' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(100), { ...second, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(10), { ...first, status: 'active' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(300), { ...first, status: 'canceled' })));
     expect((await account(user.user.id)).plan).toBe('pro');
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(400), { ...second, status: 'canceled' })));
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(400), { ...second, status: 'canceled' })));
     expect((await account(user.user.id)).plan).toBe('free');
   });
 
@@ -147,9 +129,9 @@ describe('events out of order leave the plan right', () => {
     const user = await newUser();
     // No metadata: only the checkout session can say whose customer this is.
     const active = subscriptionEvent('customer.subscription.created', at(20), { id: user.subscription, customer: user.customer, status: 'active' });
-    await expectApplied(deliver(platform.baseUrl, active));
+    await expectApplied(deliver(billing.platform.baseUrl, active));
     expect((await account(user.user.id)).plan).toBe('free');
-    await expectApplied(deliver(platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })));
+    await expectApplied(deliver(billing.platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })));
     expect((await account(user.user.id)).plan).toBe('pro');
   });
 });
@@ -160,14 +142,14 @@ describe('invoice.paid', () => {
     const ids = { customer: user.customer, subscription: user.subscription, userId: user.user.id };
     const november = new Date(Date.UTC(2026, 10, 3, 12));
     const december = new Date(Date.UTC(2026, 11, 3, 12));
-    await expectApplied(deliver(platform.baseUrl, invoicePaid(at(10), { ...ids, periodStart: november })));
+    await expectApplied(deliver(billing.platform.baseUrl, invoicePaid(at(10), { ...ids, periodStart: november })));
     // Another invoice for the same month (a re-subscription, say) is paid but grants nothing more.
-    await expectApplied(deliver(platform.baseUrl, invoicePaid(at(20), { ...ids, periodStart: new Date(Date.UTC(2026, 10, 20)) })));
+    await expectApplied(deliver(billing.platform.baseUrl, invoicePaid(at(20), { ...ids, periodStart: new Date(Date.UTC(2026, 10, 20)) })));
     expect((await account(user.user.id)).credits).toBe(100 + plans.pro.monthlyCredits);
-    await expectApplied(deliver(platform.baseUrl, invoicePaid(at(30), { ...ids, periodStart: december })));
+    await expectApplied(deliver(billing.platform.baseUrl, invoicePaid(at(30), { ...ids, periodStart: december })));
     expect((await account(user.user.id)).credits).toBe(100 + 2 * plans.pro.monthlyCredits);
 
-    const { rows } = await platform.pool.query(`SELECT idempotency_key AS key FROM credit_transactions WHERE user_id = $1 AND kind = 'grant' ORDER BY id`, [user.user.id]);
+    const { rows } = await billing.platform.pool.query(`SELECT idempotency_key AS key FROM credit_transactions WHERE user_id = $1 AND kind = 'grant' ORDER BY id`, [user.user.id]);
     expect(rows.map((r) => r.key)).toEqual([
       `user:${user.user.id}:starting-grant`,
       `grant:${user.user.id}:2026-11:pro`,
@@ -178,58 +160,41 @@ describe('invoice.paid', () => {
   it('for a customer not linked yet is refused, so Stripe redelivers it once checkout links it', async () => {
     const user = await newUser();
     const paid = invoicePaid(at(20), { customer: user.customer, subscription: user.subscription, periodStart: new Date(at(0) * 1000) });
-    const early = await deliver(platform.baseUrl, paid);
+    const early = await deliver(billing.platform.baseUrl, paid);
     expect(early.status).toBe(409);
     expect(early.body.error?.code).toBe('billing_customer_unknown');
     expect(await recorded(paid.id)).toBe(0);
 
-    await expectApplied(deliver(platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })));
-    await expectApplied(deliver(platform.baseUrl, paid));
+    await expectApplied(deliver(billing.platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })));
+    await expectApplied(deliver(billing.platform.baseUrl, paid));
     expect((await account(user.user.id)).credits).toBe(100 + plans.pro.monthlyCredits);
   });
 
   it('an event type the platform does not use is acknowledged and ignored', async () => {
-    const answer = await deliver(platform.baseUrl, stripeEvent('customer.created', at(1), { id: stripeId('cus'), object: 'customer' }));
+    const answer = await deliver(billing.platform.baseUrl, stripeEvent('customer.created', at(1), { id: stripeId('cus'), object: 'customer' }));
     expect(answer).toEqual({ status: 200, body: { received: true, outcome: 'ignored' } });
   });
 });
 
 describe('a plan change moves the user\'s waiting jobs', () => {
-  async function submitJobs(user: TestUser, count: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const answer = await postJson<{ job: { id: string } }>(platform, user, '/api/generate/image', { prompt: `a waiting job ${i}`, params: { width: 64, height: 64 } });
-      expect(answer.status).toBe(202);
-      ids.push(answer.body.job.id);
-    }
-    return ids;
-  }
-
-  async function priorities(jobIds: string[]) {
-    const queue = platform.services!.queue;
-    const inQueue = await Promise.all(jobIds.map(async (id) => (await queue.getJob(id))!.priority));
-    const { rows } = await platform.pool.query<{ priority: number }>('SELECT priority FROM generation_jobs WHERE id = ANY($1) ORDER BY id', [jobIds]);
-    return { inQueue: [...new Set(inQueue)], inRows: [...new Set(rows.map((r) => r.priority))] };
-  }
-
   it('an upgrade moves them to Pro priority at once, a downgrade back, and no one else\'s', async () => {
     const erin = await newUser();
     const frank = await newUser();
-    const frankJobs = await submitJobs(frank, 2);
-    const erinJobs = await submitJobs(erin, 3);
+    const frankJobs = await billing.submitJobs(frank, 2);
+    const erinJobs = await billing.submitJobs(erin, 3);
     const free = { inQueue: [plans.free.queuePriority], inRows: [plans.free.queuePriority] };
     const pro = { inQueue: [plans.pro.queuePriority], inRows: [plans.pro.queuePriority] };
-    expect(await priorities(erinJobs)).toEqual(free);
+    expect(await billing.priorities(erinJobs)).toEqual(free);
 
     const sub = { id: erin.subscription, customer: erin.customer, userId: erin.user.id };
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.created', at(10), { ...sub, status: 'active' })));
-    expect(await priorities(erinJobs)).toEqual(pro);
-    expect(await priorities(frankJobs)).toEqual(free);
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(10), { ...sub, status: 'active' })));
+    expect(await billing.priorities(erinJobs)).toEqual(pro);
+    expect(await billing.priorities(frankJobs)).toEqual(free);
     // BullMQ now hands out Erin's jobs before Frank's, which were waiting longer.
-    const waiting = await platform.services!.queue.getPrioritized();
+    const waiting = await billing.platform.services!.queue.getPrioritized();
     expect(waiting.map((job) => job.id).slice(0, 3).sort()).toEqual([...erinJobs].sort());
 
-    await expectApplied(deliver(platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(20), { ...sub, status: 'canceled' })));
-    expect(await priorities(erinJobs)).toEqual(free);
+    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(20), { ...sub, status: 'canceled' })));
+    expect(await billing.priorities(erinJobs)).toEqual(free);
   });
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runMigrate } from './commands/migrate.ts';
 import { runUsers } from './commands/users.ts';
 import { runKeys } from './commands/keys.ts';
+import { runCredits } from './commands/credits.ts';
 import { runUp } from './commands/up.ts';
 
 const usage = `atelier — run and administer Atelier
@@ -12,7 +13,12 @@ const usage = `atelier — run and administer Atelier
   atelier migrate                              apply pending database migrations
   atelier users create --email E [--plan free|pro] [--credits N]
                                                create a user and print their first API key (once)
+  atelier users plan --email E --plan free|pro  set a user's plan as Stripe would; their waiting jobs
+                                               move to its priority (needs REDIS_URL)
   atelier keys create --email E                print a new API key for a user (once)
+  atelier credits grant-monthly [--period YYYY-MM]
+                                               grant each user their plan's monthly credits once per
+                                               month; safe to run from cron any number of times
 `;
 
 type Command = (args: string[]) => Promise<void>;
@@ -24,6 +30,7 @@ const commands: Record<string, Command> = {
   migrate: runMigrate,
   users: runUsers,
   keys: runKeys,
+  credits: runCredits,
 };
 
 const { positionals } = parseArgs({ args: process.argv.slice(2, 3), allowPositionals: true, strict: false });

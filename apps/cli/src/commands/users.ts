@@ -12,7 +12,9 @@ const CreateUserArgs = z.object({
 
 export async function runUsers(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new Error('usage: atelier users create --email E [--plan free|pro] [--credits N]');
+  // Loaded only when used: it brings in the API's services and a queue connection.
+  if (sub === 'plan') return (await import('./plan.ts')).runUsersPlan(rest);
+  if (sub !== 'create') throw new Error('usage: atelier users create --email E [--plan free|pro] [--credits N] | users plan --email E --plan free|pro');
   const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, plan: { type: 'string' }, credits: { type: 'string' } } });
   const input = CreateUserArgs.parse(values);
   const pool = createPool(await databaseUrl(), 1);
