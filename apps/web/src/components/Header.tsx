@@ -39,6 +39,8 @@ export function Header({ me }: { me: Me | null }) {
               ) : null}
               <span className="who-name">{me.name ?? me.email}</span>
             </span>
+          </div>
+          <div className="signout">
             <SignOutButton />
           </div>
         </>

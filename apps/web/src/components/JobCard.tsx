@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { isTerminal } from '@atelier/contracts';
 import type { JobView } from '@atelier/contracts';
 import { useCancelJob } from '../api/queries.ts';
-import { announcement } from '../jobs/streamReducer.ts';
+import { announcement, sizeOf } from '../jobs/streamReducer.ts';
 import type { JobStreamState } from '../jobs/streamReducer.ts';
 import { useJobStream } from '../jobs/useJobStream.ts';
 import { downloadName, formatCredits, formatSeconds, kindLabels, sentence } from '../lib/format.ts';
@@ -25,7 +25,7 @@ export function JobCard({ job, live }: Props) {
 
   return (
     <article className={`job-card is-${state.status}`} aria-labelledby={titleId}>
-      <JobMedia state={state} prompt={job.prompt} />
+      <JobMedia state={state} prompt={job.prompt} size={sizeOf(job)} />
       <div className="job-body">
         <div className="job-meta">
           <span className="badge">{kindLabels[job.kind]}</span>

@@ -6,13 +6,15 @@ import { VoicePlayer } from './VoicePlayer.tsx';
 interface Props {
   state: JobStreamState;
   prompt: string;
+  /** The size the job asked for: the frame's shape until the preview or output says better. */
+  size: { width: number; height: number };
 }
 
 /**
  * The picture of a job as it forms: the BlurHash (or a video's first frame) the moment the
  * preview arrives, then the finished image fading in, a playable video, or a voice player.
  */
-export function JobMedia({ state, prompt }: Props) {
+export function JobMedia({ state, prompt, size }: Props) {
   const { kind, preview, output } = state;
   const done = state.status === 'succeeded' && output;
 
@@ -21,8 +23,8 @@ export function JobMedia({ state, prompt }: Props) {
     return <div className="voice voice-pending" aria-hidden="true" />;
   }
 
-  const width = output?.width ?? preview?.width ?? 512;
-  const height = output?.height ?? preview?.height ?? 512;
+  const width = output?.width ?? preview?.width ?? size.width;
+  const height = output?.height ?? preview?.height ?? size.height;
   return (
     <div className="frame" style={{ aspectRatio: `${width} / ${height}` }}>
       {preview?.blurhash ? <BlurhashCanvas hash={preview.blurhash} width={width} height={height} /> : null}

@@ -6,14 +6,23 @@ import { messageOf } from '../api/errors.ts';
 export function UpgradeButton({ compact = false }: { compact?: boolean }) {
   const checkout = useCheckout();
   return (
-    <span className="upgrade">
+    <span className={compact ? 'upgrade is-compact' : 'upgrade'}>
       <button
         type="button"
         className={compact ? 'link-button' : 'button button-accent'}
         onClick={() => checkout.mutate()}
         disabled={checkout.isPending || checkout.isSuccess}
       >
-        {checkout.isPending || checkout.isSuccess ? 'Opening checkout…' : `Upgrade to ${plans.pro.label} · $${plans.pro.priceUsdMonthly}/mo`}
+        {checkout.isPending || checkout.isSuccess ? (
+          'Opening checkout…'
+        ) : (
+          <>
+            <span className="upgrade-long">
+              Upgrade to {plans.pro.label} · ${plans.pro.priceUsdMonthly}/mo
+            </span>
+            <span className="upgrade-short">Go {plans.pro.label}</span>
+          </>
+        )}
       </button>
       {checkout.isError ? (
         <span className="upgrade-error" role="alert">

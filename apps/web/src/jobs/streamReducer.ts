@@ -139,7 +139,8 @@ function applyJobRow(state: JobStreamState, job: JobView): JobStreamState {
   return next;
 }
 
-function sizeOf(job: JobView): { width: number; height: number } {
+/** The size a job asked for (its params), for a frame of the right shape before any preview. */
+export function sizeOf(job: JobView): { width: number; height: number } {
   const { width, height } = job.params;
   return {
     width: typeof width === 'number' && width > 0 ? width : 512,
