@@ -28,7 +28,7 @@ export function requireUser(services: ApiServices) {
 
   return async (request: FastifyRequest): Promise<void> => {
     const authorization = request.headers.authorization;
-    const sessionId = request.cookies?.[cookies.session];
+    const sessionId = request.cookies[cookies.session];
     let user: User | null = null;
     if (authorization !== undefined) {
       const token = bearerToken(authorization);

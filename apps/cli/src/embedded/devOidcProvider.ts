@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import Provider, { type ClaimsParameterMember, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ClaimsParameterMember, KoaContextWithOIDC } from 'oidc-provider';
 
 export const DEV_CLIENT_ID = 'atelier-dev';
 
@@ -39,6 +39,8 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
   if (options.nodeEnv === 'production') {
     throw new Error('The development sign-in provider lets anyone sign in as anyone, so it does not run with NODE_ENV=production. Set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (and OIDC_ISSUER_URL if not Google).');
   }
+  // Loaded here, not at the top: every `atelier` command imports this file through `up`.
+  const { default: Provider } = await import('oidc-provider');
   const server = createServer();
   const port = await listen(server, options.port ?? 0);
   const issuer = `http://127.0.0.1:${port}`;
