@@ -125,6 +125,16 @@ describe('events out of order leave the plan right', () => {
     expect((await account(user.user.id)).plan).toBe('free');
   });
 
+  it('a subscription event racing the checkout that links its customer is never lost', async () => {
+    const racers = await Promise.all(Array.from({ length: 12 }, () => newUser()));
+    await Promise.all(racers.flatMap((user) => [
+      deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(20), { id: user.subscription, customer: user.customer, status: 'active' })),
+      deliver(billing.platform.baseUrl, checkoutCompleted(at(20), { userId: user.user.id, customer: user.customer, subscription: user.subscription })),
+    ]));
+    const plansAfter = await Promise.all(racers.map(async (user) => (await account(user.user.id)).plan));
+    expect(plansAfter).toEqual(racers.map(() => 'pro'));
+  });
+
   it('subscription events before checkout.session.completed wait for the customer link', async () => {
     const user = await newUser();
     // No metadata: only the checkout session can say whose customer this is.

@@ -16,6 +16,16 @@ export async function recordStripeEvent(db: Queryable, event: { id: string; type
 }
 
 /**
+ * Serialise the events of one Stripe customer until the transaction ends. Without it a
+ * subscription event and the checkout that links its customer can pass each other: the first
+ * finds no link yet, the second no subscription yet, and the plan is never set. A transaction
+ * lock, so nothing outlives the transaction (safe behind PgBouncer in transaction mode).
+ */
+export async function lockStripeCustomer(db: Queryable, customerId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('stripe_customer:' || $1, 0))`, [customerId]);
+}
+
+/**
  * Link a Stripe customer to a user, unless it is linked already (the first link stands) or the
  * user does not exist. Returns the user the customer is linked to, or null.
  */
@@ -79,8 +89,12 @@ export async function recordSubscriptionState(db: Queryable, state: Subscription
 /**
  * The plan a user's Stripe subscriptions give: pro while any of them grants it. Null when no
  * subscription of theirs is known, so a link alone never takes away a plan an operator set.
+ * Run it in the transaction that then sets the plan: the user's row is locked first, so the
+ * subscriptions are read only after any other plan change of this user has committed (two
+ * customers of one user must not each decide from a view without the other's news).
  */
 export async function stripePlanForUser(db: Queryable, userId: string): Promise<Plan | null> {
+  await db.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
   const { rows } = await db.query<{ grantsPro: boolean | null }>(
     `SELECT bool_or(s.grants_pro) AS "grantsPro"
      FROM stripe_customers c JOIN stripe_subscriptions s ON s.customer_id = c.id WHERE c.user_id = $1`,
@@ -101,8 +115,10 @@ export interface PlanChange {
 
 /**
  * Set a user's plan and give their queued jobs its priority, in one statement. Jobs whose
- * priority is already right are left alone, so running it again moves nothing. Null when
- * there is no such user.
+ * priority is already right are left alone, so running it again moves nothing. A job another
+ * transaction holds is being claimed or canceled, so it is leaving the queue and is skipped:
+ * waiting for it would deadlock with a cancel, which locks the job and then the user.
+ * Null when there is no such user.
  */
 export async function setUserPlan(db: Queryable, userId: string, plan: Plan): Promise<PlanChange | null> {
   const priority = plans[plan].queuePriority;
@@ -113,7 +129,9 @@ export async function setUserPlan(db: Queryable, userId: string, plan: Plan): Pr
        UPDATE users SET plan = $2 FROM target WHERE users.id = target.id AND target.changed RETURNING users.id
      ), j AS (
        UPDATE generation_jobs SET priority = $3
-       WHERE user_id IN (SELECT id FROM target) AND status = 'queued' AND priority <> $3 RETURNING id
+       WHERE id IN (SELECT id FROM generation_jobs WHERE user_id IN (SELECT id FROM target) AND status = 'queued' AND priority <> $3
+                    FOR UPDATE SKIP LOCKED)
+       RETURNING id
      )
      SELECT target.changed AS "planChanged", coalesce((SELECT array_agg(id::text ORDER BY id) FROM j), '{}') AS "movedJobIds" FROM target`,
     [userId, plan, priority],

@@ -2,8 +2,8 @@ import type Stripe from 'stripe';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '@atelier/contracts';
 import {
-  billingPeriod, findStripeCustomerUser, grantMonthlyCredits, inTransaction, linkStripeCustomer, recordStripeEvent,
-  recordSubscriptionState, stripePlanForUser, type Pool, type Queryable,
+  billingPeriod, findStripeCustomerUser, grantMonthlyCredits, inTransaction, linkStripeCustomer, lockStripeCustomer,
+  recordStripeEvent, recordSubscriptionState, stripePlanForUser, type Pool, type Queryable,
 } from '@atelier/db';
 import type { GenerationQueue } from '@atelier/queue';
 import { changePlan } from './changePlan.ts';
@@ -56,6 +56,7 @@ async function checkoutCompleted({ deps, db }: Tx, event: Stripe.CheckoutSession
   const userId = userIdFrom(session.client_reference_id);
   const customerId = stripeIdOf(session.customer);
   if (session.mode !== 'subscription' || !userId || !customerId) return 'ignored';
+  await lockStripeCustomer(db, customerId);
   const linkedUserId = await linkStripeCustomer(db, customerId, userId);
   if (!linkedUserId) {
     deps.log.warn({ stripe_event: event.id, user_id: userId }, 'checkout completed for a user that does not exist');
@@ -72,6 +73,7 @@ async function subscriptionChanged(
   const subscription = event.data.object;
   const customerId = stripeIdOf(subscription.customer)!;
   const status = event.type === 'customer.subscription.deleted' ? 'canceled' : subscription.status;
+  await lockStripeCustomer(tx.db, customerId);
   await recordSubscriptionState(tx.db, {
     subscriptionId: subscription.id,
     customerId,
@@ -97,6 +99,7 @@ async function invoicePaid({ deps, db }: Tx, event: Stripe.InvoicePaidEvent): Pr
   const subscription = invoice.parent?.subscription_details;
   const customerId = stripeIdOf(invoice.customer);
   if (!subscription || !customerId) return 'ignored';
+  await lockStripeCustomer(db, customerId);
   const userId = await userForCustomer(db, customerId, subscription.metadata?.[USER_ID_METADATA]);
   // Credits must not be lost, so the event is refused and Stripe delivers it again once the link exists.
   if (!userId) throw new AppError('billing_customer_unknown');
