@@ -180,6 +180,11 @@ describe('invoice.paid', () => {
     expect((await account(user.user.id)).credits).toBe(100 + plans.pro.monthlyCredits);
   });
 
+  it('takes an event larger than the API\'s JSON body limit: invoices carry their lines', async () => {
+    const big = stripeEvent('invoice.created', at(1), { id: stripeId('in'), object: 'invoice', description: 'x'.repeat(200_000) });
+    expect((await deliver(billing.platform.baseUrl, big)).body.outcome).toBe('ignored');
+  });
+
   it('an event type the platform does not use is acknowledged and ignored', async () => {
     const answer = await deliver(billing.platform.baseUrl, stripeEvent('customer.created', at(1), { id: stripeId('cus'), object: 'customer' }));
     expect(answer).toEqual({ status: 200, body: { received: true, outcome: 'ignored' } });
