@@ -1,6 +1,15 @@
 export type * from './types.ts';
-export { createEngines, type EngineConfig, type Engines } from './registry.ts';
+export type { EngineConfig } from './engineConfig.ts';
+export { createEngines, type Engines } from './registry.ts';
 export { createLocalImageEngine } from './image/localImageEngine.ts';
 export { createInstantImageEngine } from './image/instantImageEngine.ts';
 export { createLocalVideoEngine } from './video/localVideoEngine.ts';
 export { createLocalVoiceEngine } from './voice/localVoiceEngine.ts';
+export { openAiClientOf } from './openai/openAiClient.ts';
+export { createOpenAiImageEngine, type OpenAiImageOptions } from './openai/openAiImageEngine.ts';
+export { createOpenAiVideoEngine, type OpenAiVideoOptions } from './openai/openAiVideoEngine.ts';
+export { createOpenAiVoiceEngine, type OpenAiVoiceOptions } from './openai/openAiVoiceEngine.ts';
+export { huggingFaceClientOf } from './huggingface/huggingFaceClient.ts';
+export { createHuggingFaceImageEngine, type HuggingFaceImageOptions } from './huggingface/huggingFaceImageEngine.ts';
+export { createHuggingFaceVideoEngine, type HuggingFaceVideoOptions } from './huggingface/huggingFaceVideoEngine.ts';
+export { createHuggingFaceVoiceEngine, type HuggingFaceVoiceOptions } from './huggingface/huggingFaceVoiceEngine.ts';

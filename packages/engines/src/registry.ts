@@ -1,41 +1,49 @@
-import type { z } from 'zod';
-import { ConfigError, type engineConfig } from '@atelier/config';
+import { ConfigError } from '@atelier/config';
 import type { JobKind } from '@atelier/contracts';
+import type { EngineConfig } from './engineConfig.ts';
+import { huggingFaceClientOf } from './huggingface/huggingFaceClient.ts';
+import { createHuggingFaceImageEngine } from './huggingface/huggingFaceImageEngine.ts';
+import { createHuggingFaceVideoEngine } from './huggingface/huggingFaceVideoEngine.ts';
+import { createHuggingFaceVoiceEngine } from './huggingface/huggingFaceVoiceEngine.ts';
 import { createInstantImageEngine } from './image/instantImageEngine.ts';
 import { createLocalImageEngine } from './image/localImageEngine.ts';
+import { openAiClientOf } from './openai/openAiClient.ts';
+import { createOpenAiImageEngine } from './openai/openAiImageEngine.ts';
+import { createOpenAiVideoEngine } from './openai/openAiVideoEngine.ts';
+import { createOpenAiVoiceEngine } from './openai/openAiVoiceEngine.ts';
 import type { Engine } from './types.ts';
 import { createLocalVideoEngine } from './video/localVideoEngine.ts';
 import { createLocalVoiceEngine } from './voice/localVoiceEngine.ts';
 
-export type EngineConfig = z.infer<z.ZodObject<typeof engineConfig>>;
 export type Engines = { [K in JobKind]: Engine<K> };
+type Choices<K extends JobKind> = Record<string, (config: EngineConfig) => Engine<K>>;
 
-type Choices<K extends JobKind, Name extends string> = Record<Name, (config: EngineConfig) => Engine<K>>;
-
-const imageEngines: Choices<'image', EngineConfig['IMAGE_ENGINE']> = {
+const imageEngines: Choices<'image'> = {
   local: createLocalImageEngine,
   instant: createInstantImageEngine,
-  openai: notYet('IMAGE_ENGINE', 'openai'),
-  huggingface: notYet('IMAGE_ENGINE', 'huggingface'),
+  openai: (config) => createOpenAiImageEngine(openAiClientOf(config), { model: config.OPENAI_IMAGE_MODEL }),
+  huggingface: (config) => createHuggingFaceImageEngine(huggingFaceClientOf(config), { model: config.HF_IMAGE_MODEL }),
 };
-const videoEngines: Choices<'video', EngineConfig['VIDEO_ENGINE']> = {
+const videoEngines: Choices<'video'> = {
   local: createLocalVideoEngine,
-  openai: notYet('VIDEO_ENGINE', 'openai'),
-  huggingface: notYet('VIDEO_ENGINE', 'huggingface'),
+  openai: (config) => createOpenAiVideoEngine(openAiClientOf(config), { model: config.OPENAI_VIDEO_MODEL }),
+  huggingface: (config) =>
+    createHuggingFaceVideoEngine(huggingFaceClientOf(config), { model: config.HF_VIDEO_MODEL, onEndpoint: config.HF_ENDPOINT_URL !== undefined }),
 };
-const voiceEngines: Choices<'voice', EngineConfig['VOICE_ENGINE']> = {
+const voiceEngines: Choices<'voice'> = {
   local: createLocalVoiceEngine,
-  openai: notYet('VOICE_ENGINE', 'openai'),
-  huggingface: notYet('VOICE_ENGINE', 'huggingface'),
+  openai: (config) => createOpenAiVoiceEngine(openAiClientOf(config), { model: config.OPENAI_VOICE_MODEL }),
+  huggingface: (config) => createHuggingFaceVoiceEngine(huggingFaceClientOf(config), { model: config.HF_VOICE_MODEL }),
 };
 
 /**
  * One engine per kind, as IMAGE_ENGINE, VIDEO_ENGINE and VOICE_ENGINE say. Called at start-up:
- * a choice that does not exist, or lacks what it needs, stops the process with every problem named.
+ * a choice that does not exist, or lacks what it needs (a key, a token), stops the process
+ * with every problem named at once.
  */
 export function createEngines(config: EngineConfig): Engines {
   const problems: string[] = [];
-  const choose = <K extends JobKind>(variable: string, choices: Record<string, (config: EngineConfig) => Engine<K>>, name: string) => {
+  const choose = <K extends JobKind>(variable: string, choices: Choices<K>, name: string): Engine<K> | undefined => {
     const create = Object.hasOwn(choices, name) ? choices[name] : undefined;
     if (!create) {
       problems.push(`${variable}: "${name}" is not one of ${Object.keys(choices).join(', ')}`);
@@ -45,7 +53,7 @@ export function createEngines(config: EngineConfig): Engines {
       return create(config);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.issues);
+      problems.push(...error.issues.map((issue) => `${variable}=${name}: ${issue}`));
       return undefined;
     }
   };
@@ -54,10 +62,4 @@ export function createEngines(config: EngineConfig): Engines {
   const voice = choose('VOICE_ENGINE', voiceEngines, config.VOICE_ENGINE);
   if (!image || !video || !voice) throw new ConfigError(problems);
   return { image, video, voice };
-}
-
-function notYet(variable: string, name: string): () => never {
-  return () => {
-    throw new ConfigError([`${variable}: the ${name} engine is not available in this build yet`]);
-  };
 }

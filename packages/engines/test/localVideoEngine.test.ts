@@ -1,28 +1,13 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { JobError, VideoParams } from '@atelier/contracts';
-import { probe, runTool, validateOutput, withTempDir } from '@atelier/media';
+import { probe, validateOutput } from '@atelier/media';
 import { createLocalVideoEngine } from '../src/index.ts';
+import { frameOf, meanAbsoluteDifference } from './support/frames.ts';
 import { recordingContext, settleTimed } from './support/recordingContext.ts';
 
 const engine = createLocalVideoEngine();
 const signal = new AbortController().signal;
-
-/** Frame `index` of an MP4 as packed RGB, decoded by ffmpeg. */
-const frameOf = (mp4: Buffer, index: number) =>
-  withTempDir(async (dir) => {
-    const file = join(dir, 'video.mp4');
-    await writeFile(file, mp4);
-    const select = ['-vf', `select=eq(n\\,${index})`, '-frames:v', '1'];
-    return runTool('ffmpeg', ['-v', 'error', '-i', file, ...select, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { signal });
-  });
-const meanAbsoluteDifference = (a: Buffer, b: Buffer) => {
-  let total = 0;
-  for (let index = 0; index < a.length; index++) total += Math.abs(a[index]! - b[index]!);
-  return total / a.length;
-};
 
 describe('local video engine', () => {
   it('encodes an H.264 4:2:0 MP4 of the asked size and length, with a JPEG poster', async () => {

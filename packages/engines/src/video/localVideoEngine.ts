@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import sharp from 'sharp';
-import { JobError } from '@atelier/contracts';
 import { runTool, withTempDir } from '@atelier/media';
 import { createCanvas, toRgb8, type Canvas } from '../image/canvas.ts';
 import { addGrain, grainField, grainOctaves } from '../image/grain.ts';
@@ -10,6 +9,8 @@ import { createPainter, type Painter } from '../image/painter.ts';
 import { sceneOf } from '../image/scene.ts';
 import { progressReporter } from '../progressReporter.ts';
 import type { Engine } from '../types.ts';
+import { assertEvenSize } from './evenSize.ts';
+import { h264Args } from './h264Args.ts';
 
 /** Rendering and streaming frames to ffmpeg take this share of the progress bar; ffmpeg's finish the rest. */
 const RENDERING_PERCENT = 95;
@@ -18,8 +19,7 @@ const FIRST_FRAME_QUALITY = 90;
 /**
  * Films the landscape of the prompt and seed as the camera pans: near ridges slide past
  * faster than far ones and clouds drift. Frame 0 is painted first and handed over as a JPEG
- * before anything else is done, then every frame is streamed raw into ffmpeg, which encodes
- * H.264 in 4:2:0 with its index at the front, so a browser can start playing at once.
+ * before anything else is done, then every frame is streamed raw into ffmpeg.
  */
 export function createLocalVideoEngine(): Engine<'video'> {
   return {
@@ -27,9 +27,7 @@ export function createLocalVideoEngine(): Engine<'video'> {
     name: 'local',
     async generate({ prompt, params }, ctx) {
       const { seconds, fps, width, height } = params;
-      if (width % 2 !== 0 || height % 2 !== 0) {
-        throw new JobError('validation_failed', `H.264 in 4:2:0 needs an even width and height; got ${width}×${height}.`);
-      }
+      assertEvenSize(width, height);
       ctx.signal.throwIfAborted();
       const report = progressReporter(ctx.progress);
       const frameCount = seconds * fps;
@@ -81,14 +79,6 @@ function renderFrame(painter: Painter, canvas: Canvas, grain: Float32Array, grai
 }
 
 function encodeArgs(width: number, height: number, fps: number, file: string): string[] {
-  return [
-    '-v', 'error',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20',
-    // swscale converts with BT.601; say so, so that players convert back the same way.
-    '-pix_fmt', 'yuv420p', '-colorspace', 'smpte170m',
-    // The index goes to the front: playback starts before the whole file has arrived.
-    '-movflags', '+faststart',
-    '-y', file,
-  ];
+  const rawFrames = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0'];
+  return ['-v', 'error', ...rawFrames, ...h264Args, '-y', file];
 }

@@ -1,8 +1,4 @@
-/** Mono 16-bit PCM and its rate: what espeak-ng speaks and ffmpeg encodes. */
-export interface Pcm {
-  sampleRate: number;
-  samples: Int16Array;
-}
+import { samplesOf, type Pcm } from './pcm.ts';
 
 /**
  * Read the samples of a mono 16-bit WAV. espeak-ng writing to a pipe cannot go back to fill in
@@ -22,11 +18,7 @@ export function pcmOfWav(wav: Buffer): Pcm {
       sampleRate = wav.readUInt32LE(body + 4);
     } else if (id === 'data') {
       if (sampleRate === undefined) throw new Error('WAV data comes before its format');
-      const bytes = wav.subarray(body, Math.min(wav.length, body + size));
-      // Copied: the samples must be 2-byte aligned, and independent of the stdout buffer.
-      const samples = new Int16Array(Math.floor(bytes.length / 2));
-      for (let index = 0; index < samples.length; index++) samples[index] = bytes.readInt16LE(index * 2);
-      return { sampleRate, samples };
+      return { sampleRate, samples: samplesOf(wav.subarray(body, Math.min(wav.length, body + size))) };
     }
     offset = body + size + (size % 2);
   }

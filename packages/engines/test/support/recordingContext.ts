@@ -11,12 +11,14 @@ export function recordingContext(options: { abortOn?: (event: Recorded) => boole
   const started = performance.now();
   const events: Recorded[] = [];
   let abortedAt: number | undefined;
+  const abort = () => {
+    if (abortedAt !== undefined) return;
+    abortedAt = performance.now();
+    controller.abort(new Error('aborted by the test'));
+  };
   const record = (event: Recorded) => {
     events.push(event);
-    if (abortedAt === undefined && options.abortOn?.(event)) {
-      abortedAt = performance.now();
-      controller.abort(new Error('aborted by the test'));
-    }
+    if (options.abortOn?.(event)) abort();
   };
   const ctx: EngineContext = {
     signal: controller.signal,
@@ -27,6 +29,7 @@ export function recordingContext(options: { abortOn?: (event: Recorded) => boole
     ctx,
     events,
     controller,
+    abort,
     /** Milliseconds from the abort to now. */
     sinceAbort: () => performance.now() - abortedAt!,
     progress: () => events.flatMap((event) => (event.type === 'progress' ? [event.percent] : [])),
