@@ -6,6 +6,7 @@ import { Worker } from 'bullmq';
 import pg from 'pg';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+pool.on('error', (error) => console.error(`baseline worker: ${error.message}`));
 const worker = new Worker(
   'baseline',
   async (job) => {

@@ -90,31 +90,35 @@ export class TestPlatform {
   }
 
   /** A real worker process; resolves once it has said it started. */
-  startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-    return this.spawnRole('worker', 'worker started', extraEnv);
+  async startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+    const child = this.spawnRole('worker', { ...extraEnv, LOG_LEVEL: 'info' });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker started') && resolve());
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));
+    });
+    return child;
   }
 
-  /** A real API process on its own port (the in-process API keeps serving `baseUrl`). */
+  /** A real API process on its own port (the in-process API keeps serving `baseUrl`); resolves once it answers. */
   async startApiProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ process: ChildProcess; baseUrl: string }> {
     const port = await freePort();
-    const child = await this.spawnRole('api', 'Server listening', { PORT: String(port), ...extraEnv });
-    return { process: child, baseUrl: `http://127.0.0.1:${port}` };
+    const child = this.spawnRole('api', { PORT: String(port), ...extraEnv });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode} before answering`);
+      const answered = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+      if (answered) return { process: child, baseUrl };
+      if (attempt > 200) throw new Error('api did not answer /healthz within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
-  private async spawnRole(role: 'api' | 'worker', readyLine: string, extraEnv: NodeJS.ProcessEnv): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [atelierBin, role], { env: { ...this.env, LOG_LEVEL: 'info', ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Output is drained (a full pipe would stall the child) and errors go to this test's stderr. */
+  private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv): ChildProcess {
+    const child = spawn(process.execPath, [atelierBin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      let stdout = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes(readyLine)) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`${role} exited with ${code} before starting: ${stderr}${stdout}`)));
-    });
+    child.stdout!.resume();
     return child;
   }
 
