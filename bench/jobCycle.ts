@@ -36,7 +36,7 @@ try {
       requests: [{
         method: 'POST',
         body,
-        setupRequest: (request: Record<string, unknown>) => ({
+        setupRequest: (request: autocannon.Request) => ({
           ...request,
           headers: { ...submitters[next++ % submitters.length]!.headers, 'content-type': 'application/json' },
         }),

@@ -20,10 +20,18 @@ export interface GenerationDeps {
 const PROGRESS_ROW_INTERVAL_MS = 5_000;
 const jobFileUrl = (jobId: string, file: 'output' | 'preview' | 'poster') => `/api/jobs/${jobId}/${file}`;
 
-function expectationFor(job: JobRow): OutputExpectation {
-  const p = job.params as { width?: number; height?: number; seconds?: number };
+/**
+ * What the file must measure: what the engine says it made, else what was asked. (The
+ * `instant` benchmark engine honestly makes 8×8 whatever the request.)
+ */
+function expectationFor(job: JobRow, file: GeneratedFile): OutputExpectation {
+  const asked = job.params as { width?: number; height?: number; seconds?: number };
   if (job.kind === 'voice') return {};
-  return { width: p.width, height: p.height, durationSeconds: job.kind === 'video' ? p.seconds : undefined };
+  return {
+    width: file.width ?? asked.width,
+    height: file.height ?? asked.height,
+    durationSeconds: job.kind === 'video' ? (file.durationSeconds ?? asked.seconds) : undefined,
+  };
 }
 
 /**
@@ -62,7 +70,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
 
   const output = files.find((file) => file.role === 'output');
   if (!output) throw new JobError('invalid_output', 'The engine returned no output file.');
-  const measured = await validateOutput(output, expectationFor(job), signal);
+  const measured = await validateOutput(output, expectationFor(job, output), signal);
   const poster = files.find((file) => file.role === 'poster') ?? null;
   const [stored, posterKey, blurhash] = await Promise.all([
     deps.store.put(jobObjectKey(job.userId, job.id, `output.${output.extension}`), output.data, { contentType: output.contentType }),

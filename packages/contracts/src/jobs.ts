@@ -27,8 +27,9 @@ export const VideoParams = z
   .object({
     seconds: z.number().int().min(1).max(10).default(2),
     fps: z.number().int().min(6).max(30).default(12),
-    width: Side.default(320),
-    height: Side.default(240),
+    // H.264 in 4:2:0 needs even sides.
+    width: Side.multipleOf(2, 'must be even').default(320),
+    height: Side.multipleOf(2, 'must be even').default(240),
     seed: Seed.optional(),
   })
   .strict();

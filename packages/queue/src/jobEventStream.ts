@@ -13,30 +13,41 @@ export interface JobEventEntry {
   event: JobEvent;
 }
 
-// XADD and PUBLISH in one script: atomic, one round trip, and pub/sub order equals stream order,
-// which lets each API process forward published entries without reading the stream again.
+// XADD and PUBLISH in one script: atomic, one round trip for any number of events, and pub/sub
+// order equals stream order, which lets each API process forward published entries without
+// reading the stream again.
 const APPEND_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2])
-redis.call('PUBLISH', KEYS[1], id .. ' ' .. ARGV[2])
-if ARGV[3] ~= '0' then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
-return id`;
+local ids = {}
+for i = 3, #ARGV do
+  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
+  redis.call('PUBLISH', KEYS[1], id .. ' ' .. ARGV[i])
+  ids[#ids + 1] = id
+end
+if ARGV[2] ~= '0' then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return ids`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    appendJobEvent(key: string, maxLength: number, payload: string, ttlSeconds: number): Result<string, Context>;
+    appendJobEvents(key: string, maxLength: number, ttlSeconds: number, ...payloads: string[]): Result<string[], Context>;
   }
 }
 
 function ensureAppendCommand(redis: Redis): void {
-  if (typeof (redis as Partial<Redis>).appendJobEvent === 'function') return;
-  redis.defineCommand('appendJobEvent', { numberOfKeys: 1, lua: APPEND_SCRIPT });
+  if (typeof (redis as Partial<Redis>).appendJobEvents === 'function') return;
+  redis.defineCommand('appendJobEvents', { numberOfKeys: 1, lua: APPEND_SCRIPT });
 }
 
-/** Append one event; a terminal event also starts the stream's expiry. Returns the entry id. */
-export async function appendJobEvent(redis: Redis, jobId: string, event: JobEvent): Promise<string> {
+/** Append events in order, in one round trip; a terminal event also starts the stream's expiry. Returns the entry ids. */
+export async function appendJobEvents(redis: Redis, jobId: string, events: JobEvent[]): Promise<string[]> {
   ensureAppendCommand(redis);
-  const ttl = isTerminalEvent(event) ? FINISHED_STREAM_TTL_SECONDS : 0;
-  return redis.appendJobEvent(jobEventsKey(jobId), STREAM_MAX_LENGTH, JSON.stringify(JobEvent.parse(event)), ttl);
+  const ttl = events.some(isTerminalEvent) ? FINISHED_STREAM_TTL_SECONDS : 0;
+  const payloads = events.map((event) => JSON.stringify(JobEvent.parse(event)));
+  return redis.appendJobEvents(jobEventsKey(jobId), STREAM_MAX_LENGTH, ttl, ...payloads);
+}
+
+export async function appendJobEvent(redis: Redis, jobId: string, event: JobEvent): Promise<string> {
+  const [id] = await appendJobEvents(redis, jobId, [event]);
+  return id!;
 }
 
 const parseEntry = ([id, fields]: [string, string[]]): JobEventEntry => ({ id, event: JSON.parse(fields[1] ?? 'null') as JobEvent });
