@@ -51,3 +51,8 @@ export async function deleteAssetForUser(db: Queryable, userId: string, id: stri
   const { rows } = await db.query<AssetRow>(`DELETE FROM workspace_assets WHERE id = $1 AND user_id = $2 RETURNING ${assetColumns}`, [id, userId]);
   return rows[0] ?? null;
 }
+
+export async function findAssetOfJobForUser(db: Queryable, userId: string, jobId: string): Promise<AssetRow | null> {
+  const { rows } = await db.query<AssetRow>(`SELECT ${assetColumns} FROM workspace_assets WHERE job_id = $1 AND user_id = $2`, [jobId, userId]);
+  return rows[0] ?? null;
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '@atelier/contracts';
-import { decodeCursor, findJobForUser, listJobsForUser } from '@atelier/db';
+import { decodeCursor, findAssetOfJobForUser, findJobForUser, listJobsForUser } from '@atelier/db';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
@@ -40,6 +40,13 @@ export function jobRoutes(services: ApiServices) {
       const job = await findJobForUser(services.pool, currentUser(request).id, parseId(request.params.id, 'job_not_found'));
       if (!job) throw new AppError('job_not_found');
       return redirectToObject(reply, job.outputKey);
+    });
+
+    app.get<{ Params: { id: string } }>('/api/jobs/:id/poster', async (request, reply) => {
+      const jobId = parseId(request.params.id, 'job_not_found');
+      const asset = await findAssetOfJobForUser(services.pool, currentUser(request).id, jobId);
+      if (!asset) throw new AppError('job_not_found');
+      return redirectToObject(reply, asset.posterKey);
     });
 
     app.get<{ Params: { id: string } }>('/api/jobs/:id/preview', async (request, reply) => {
