@@ -64,6 +64,7 @@ const routes = (): Route[] => [
   { method: 'GET', path: `/api/jobs/${bobs.job}`, resource: 'job', owner: 200 },
   { method: 'GET', path: `/api/jobs/${bobs.job}/output`, resource: 'job', owner: 302 },
   { method: 'GET', path: `/api/jobs/${bobs.job}/preview`, resource: 'job', owner: 302 },
+  { method: 'GET', path: `/api/jobs/${bobs.job}/poster`, resource: 'job', owner: 302 },
   { method: 'GET', path: `/api/generate/${bobs.job}/stream`, resource: 'job' },
   { method: 'DELETE', path: `/api/jobs/${bobs.job}`, resource: 'job' },
   { method: 'POST', path: '/api/generate/image', body: { prompt: 'a cat' } },

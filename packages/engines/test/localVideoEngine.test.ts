@@ -70,8 +70,9 @@ describe('local video engine', () => {
     expect((await firstFrameOf()).equals(await firstFrameOf())).toBe(true);
   });
 
-  it('refuses an odd size, which H.264 in 4:2:0 cannot hold', async () => {
-    const run = engine.generate({ prompt: 'a fox', params: VideoParams.parse({ width: 321, height: 240, seed: 1 }) }, recordingContext().ctx);
+  it('refuses an odd size, which H.264 in 4:2:0 cannot hold, even past the schema', async () => {
+    expect(VideoParams.safeParse({ width: 321, height: 240 }).success).toBe(false);
+    const run = engine.generate({ prompt: 'a fox', params: { ...VideoParams.parse({ seed: 1 }), width: 321, height: 240 } }, recordingContext().ctx);
     await expect(run).rejects.toThrow(JobError);
     await expect(run).rejects.toMatchObject({ code: 'validation_failed', retryable: false });
   });
