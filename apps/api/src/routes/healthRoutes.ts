@@ -11,17 +11,17 @@ export function healthRoutes(services: ApiServices) {
     app.get('/healthz', async () => ({ status: 'ok' }));
 
     /** PostgreSQL and Redis both answer: this instance can take traffic. */
-    app.get('/readyz', async () => {
-      try {
-        await withTimeout(services.pool.query('SELECT 1'), 1_000);
-      } catch {
-        throw new AppError('database_unavailable');
-      }
-      try {
-        await withTimeout(services.redis.ping(), 1_000);
-      } catch {
-        throw new AppError('queue_unavailable');
-      }
+    app.get('/readyz', async (request) => {
+      const check = async (code: 'database_unavailable' | 'queue_unavailable', probe: () => Promise<unknown>) => {
+        try {
+          await withTimeout(probe(), 1_000);
+        } catch (error) {
+          request.log.warn({ err: error }, `readiness: ${code}`);
+          throw new AppError(code);
+        }
+      };
+      await check('database_unavailable', () => services.pool.query('SELECT 1'));
+      await check('queue_unavailable', () => services.redis.ping());
       return { status: 'ready' };
     });
   };
