@@ -22,6 +22,13 @@ export const workerConfigSchema = z.object({
   PROMOTE_INTERVAL_MS: positiveInt(2_000),
   /** On SIGTERM, how long running jobs get to finish before they are handed back. */
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
+  /** Per-kind run time limits (defaults in queues.generation.timeoutMs); past it the job fails with `timeout`. */
+  JOB_TIMEOUT_IMAGE_MS: positiveInt(queues.generation.timeoutMs.image),
+  JOB_TIMEOUT_VIDEO_MS: positiveInt(queues.generation.timeoutMs.video),
+  JOB_TIMEOUT_VOICE_MS: positiveInt(queues.generation.timeoutMs.voice),
+  /** A local-disk upload that fails is tried this many more times, this long apart (S3: the SDK retries). */
+  STORAGE_PUT_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  STORAGE_PUT_RETRY_DELAY_MS: positiveInt(250),
 });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

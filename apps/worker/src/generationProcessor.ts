@@ -1,32 +1,49 @@
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import { queues, type GenerationPayload } from '@atelier/contracts';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import { queues, type GenerationPayload, type JobKind } from '@atelier/contracts';
 import { toJobError } from './engineFailure.ts';
-import { failGeneration, retryGeneration } from './failGeneration.ts';
-import { runGeneration, type GenerationDeps } from './runGeneration.ts';
+import { failGeneration, retryGeneration, returnGeneration, type FailureDeps } from './failGeneration.ts';
+import { runGeneration } from './runGeneration.ts';
 
-export interface ProcessorDeps extends GenerationDeps {
-  deadLetters: Queue;
+export interface ProcessorDeps extends FailureDeps {
   /** Aborted when this process shuts down: running jobs stop and go back to the queue. */
   shutdownSignal: AbortSignal;
   /** Per-job abort controllers, so a cancel from the API reaches the running engine. */
   running: Map<string, AbortController>;
+  /** Per-kind run time limits; past it the engine is aborted and the job fails with `timeout`. */
+  timeoutMs: Record<JobKind, number>;
 }
+
+/**
+ * A final failure our processor has already recorded, refunded and dead-lettered. BullMQ
+ * treats it as its UnrecoverableError (no retry); the worker's `failed` listener knows it
+ * apart from BullMQ's own give-ups, which it must finish itself.
+ */
+export class RecordedFailure extends UnrecoverableError {}
+
+const abortedBy = (signal: AbortSignal, name: string) => signal.aborted && (signal.reason as Error | undefined)?.name === name;
 
 /**
  * The handler of the generation queue: parse the payload, run one attempt, and let failures
  * reach BullMQ — retryable ones are thrown as they are (BullMQ retries with backoff), final
- * ones are recorded, refunded and dead-lettered, then thrown as UnrecoverableError.
+ * ones are recorded, refunded and dead-lettered, then thrown as UnrecoverableError. A job cut
+ * short by this worker's shutdown goes back to the wait list without spending an attempt.
  */
 export function generationProcessor(deps: ProcessorDeps) {
-  return async (job: Job<GenerationPayload>): Promise<void> => {
+  return async (job: Job<GenerationPayload>, token?: string): Promise<void> => {
     const payload = queues.generation.payload.parse(job.data);
     const log = deps.log.child({ job_id: payload.jobId, worker_id: deps.workerId, request_id: payload.requestId, attempt: job.attemptsMade + 1 });
     const cancel = new AbortController();
     deps.running.set(payload.jobId, cancel);
-    const signal = AbortSignal.any([cancel.signal, deps.shutdownSignal, AbortSignal.timeout(queues.generation.timeoutMs[payload.kind])]);
+    const signal = AbortSignal.any([cancel.signal, deps.shutdownSignal, AbortSignal.timeout(deps.timeoutMs[payload.kind])]);
     try {
       await runGeneration({ ...deps, log }, payload.jobId, signal);
     } catch (error) {
+      if (abortedBy(signal, 'ShutdownError') && token !== undefined) {
+        log.info('shutting down: handing the job back to the queue');
+        await returnGeneration(deps, payload.jobId);
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       const failure = toJobError(error, signal);
       const attempts = job.attemptsMade + 1;
       const final = !failure.retryable || attempts >= (job.opts.attempts ?? 1);
@@ -35,8 +52,8 @@ export function generationProcessor(deps: ProcessorDeps) {
         await retryGeneration(deps, payload.jobId, failure);
         throw failure;
       }
-      await failGeneration(deps, payload.jobId, payload.kind, failure, attempts);
-      throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+      await failGeneration(deps, payload.jobId, failure);
+      throw new RecordedFailure(`${failure.code}: ${failure.message}`);
     } finally {
       deps.running.delete(payload.jobId);
     }

@@ -1,13 +1,15 @@
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { pino } from 'pino';
 import { loadConfigOrExit } from '@atelier/config';
 import { queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool } from '@atelier/db';
 import { createEngines } from '@atelier/engines';
-import { checkEvictionPolicy, createGenerationQueue, createRedis, onCancel } from '@atelier/queue';
+import { checkEvictionPolicy, createDeadLetterQueue, createGenerationQueue, createRedis, onCancel } from '@atelier/queue';
 import { createObjectStore } from '@atelier/storage';
 import { workerConfigSchema } from './config.ts';
-import { generationProcessor } from './generationProcessor.ts';
+import { generationProcessor, RecordedFailure } from './generationProcessor.ts';
+import { failGeneration, stalledTooOften } from './failGeneration.ts';
+import { withConfirmedUploads } from './confirmedUploads.ts';
 import { reconcileOnce } from './reconciler.ts';
 import { promoteAgedJobs } from './agingPromoter.ts';
 import { runPeriodically } from './periodic.ts';
@@ -31,15 +33,16 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   if (warning) log.warn(warning);
 
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
-  const deadLetters = new Queue(queues.deadLetter.name, { connection: redis, prefix: config.QUEUE_PREFIX });
+  const deadLetters = createDeadLetterQueue(redis, config.QUEUE_PREFIX);
   const shutdown = new AbortController();
   const running = new Map<string, AbortController>();
   await onCancel(subscriber, (jobId) => running.get(jobId)?.abort(new Error('canceled')));
 
+  const store = withConfirmedUploads(createObjectStore(config), config.STORAGE_PUT_RETRIES, config.STORAGE_PUT_RETRY_DELAY_MS);
+  const deps = { pool, redis, store, engines: createEngines(config), workerId, log, deadLetters };
+  const timeoutMs = { image: config.JOB_TIMEOUT_IMAGE_MS, video: config.JOB_TIMEOUT_VIDEO_MS, voice: config.JOB_TIMEOUT_VOICE_MS };
   const handlers = {
-    [queues.generation.name]: generationProcessor({
-      pool, redis, store: createObjectStore(config), engines: createEngines(config), workerId, log, deadLetters, shutdownSignal: shutdown.signal, running,
-    }),
+    [queues.generation.name]: generationProcessor({ ...deps, shutdownSignal: shutdown.signal, running, timeoutMs }),
   };
   const worker = new Worker<GenerationPayload>(queues.generation.name, handlers[queues.generation.name], {
     // BullMQ needs its own blocking connection per worker; it duplicates this one.
@@ -52,8 +55,19 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     name: workerId,
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  // BullMQ fails a job that stalled more than maxStalledCount times (it kept killing its
+  // worker) without calling the processor: finish its row here. For a job our processor
+  // failed, the row is already final and this changes nothing. The reconciler covers a worker
+  // that dies before this runs.
+  worker.on('failed', (job, error) => {
+    if (!job?.id || error instanceof RecordedFailure || error.name !== 'UnrecoverableError') return;
+    failGeneration(deps, job.id, stalledTooOften(error.message), { anyHolder: true }).then(
+      (changed) => changed && log.warn({ job_id: job.id, reason: error.message }, 'the queue gave up on a job; failed, refunded and dead-lettered'),
+      (failure: Error) => log.error({ err: failure, job_id: job.id }, 'could not finish a job the queue gave up; the reconciler will'),
+    );
+  });
   const stopPeriodic = [
-    runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(pool, queue, config.RECONCILE_MIN_AGE_MS, log), log),
+    runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(deps, queue, config.RECONCILE_MIN_AGE_MS, log), log),
     runPeriodically('promote', config.PROMOTE_INTERVAL_MS, () => promoteAgedJobs(pool, queue, config.QUEUE_PROMOTE_AFTER_MS, log), log),
   ];
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
@@ -62,12 +76,18 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');
     stopPeriodic.forEach((stopTask) => stopTask());
     const grace = setTimeout(() => shutdown.abort(new ShutdownError('worker shutting down')), config.SHUTDOWN_GRACE_MS);
+    // A last resort: handing jobs back takes a moment after the grace period, never this long.
+    setTimeout(() => {
+      log.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + 15_000).unref();
     await worker.close();
     clearTimeout(grace);
     await Promise.all([queue.close(), deadLetters.close()]);
     subscriber.disconnect();
     redis.disconnect();
     await pool.end();
+    log.info('worker stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

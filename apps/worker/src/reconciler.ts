@@ -1,20 +1,49 @@
 import type { Logger } from 'pino';
-import { listUnfinishedJobs, type Pool } from '@atelier/db';
+import { JobError } from '@atelier/contracts';
+import { listUnfinishedJobs } from '@atelier/db';
 import { enqueueGeneration, type GenerationQueue } from '@atelier/queue';
+import { failGeneration, stalledTooOften, type FailureDeps } from './failGeneration.ts';
+
+const PAGE_SIZE = 500;
+
+export interface ReconcileResult {
+  /** Rows the queue had lost (or had finished without finishing the row), enqueued again. */
+  requeued: number;
+  /** Rows BullMQ had failed without our processor, finished as `failed`, refunded and dead-lettered. */
+  failed: number;
+}
 
 /**
- * PostgreSQL is the source of truth; Redis can be lost. Rows that are unfinished, old enough
- * and unknown to the queue are enqueued again under their own id (a no-op if another
- * reconciler got there first), so any number of these may run.
+ * PostgreSQL is the source of truth; Redis can be lost. For every row that is queued or
+ * running and older than `minAgeMs` (younger ones may be between commit and enqueue):
+ * - unknown to the queue (Redis lost or flushed): enqueued again under its own id;
+ * - completed in the queue but not in the row (a run whose queue entry outlived a flush):
+ *   the entry is replaced and the job runs again;
+ * - failed in the queue (BullMQ gave up on a job that kept stalling, and the worker that did
+ *   so died before finishing the row): `failed`, refunded once and dead-lettered.
+ * Every step is conditional or idempotent, so any number of reconcilers may run at once.
  */
-export async function reconcileOnce(pool: Pool, queue: GenerationQueue, minAgeMs: number, log: Logger): Promise<number> {
-  const rows = await listUnfinishedJobs(pool, minAgeMs, 500);
-  let requeued = 0;
-  for (const row of rows) {
-    if (await queue.getJob(row.id)) continue;
-    await enqueueGeneration(queue, { jobId: row.id, kind: row.kind }, row.priority);
-    requeued++;
+export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, minAgeMs: number, log: Logger): Promise<ReconcileResult> {
+  const result: ReconcileResult = { requeued: 0, failed: 0 };
+  let afterId: string | null = null;
+  for (;;) {
+    const rows = await listUnfinishedJobs(deps.pool, minAgeMs, PAGE_SIZE, afterId);
+    for (const row of rows) {
+      const state = await queue.getJobState(row.id);
+      if (state === 'failed') {
+        const reason = (await queue.getJob(row.id))?.failedReason ?? 'failed in the queue';
+        const failure = reason.includes('stalled') ? stalledTooOften(reason) : new JobError('internal', `The queue failed the job: ${reason}`);
+        if (await failGeneration(deps, row.id, failure, { anyHolder: true })) result.failed++;
+        continue;
+      }
+      if (state === 'completed') await queue.remove(row.id);
+      else if (state !== 'unknown') continue;
+      await enqueueGeneration(queue, { jobId: row.id, kind: row.kind }, row.priority);
+      result.requeued++;
+    }
+    if (rows.length < PAGE_SIZE) break;
+    afterId = rows.at(-1)!.id;
   }
-  if (requeued > 0) log.warn({ requeued }, 'reconciler re-enqueued jobs the queue had lost');
-  return requeued;
+  if (result.requeued > 0 || result.failed > 0) log.warn(result, 'reconciler repaired jobs the queue had lost or given up');
+  return result;
 }

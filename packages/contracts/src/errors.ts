@@ -21,6 +21,7 @@ export const errorCodes = {
   insufficient_credits: { status: 402, message: 'Not enough credits for this job.' },
   idempotency_key_reused: { status: 422, message: 'This Idempotency-Key was used with a different request.' },
   job_not_cancelable: { status: 409, message: 'The job has already finished.' },
+  job_not_retryable: { status: 409, message: 'Only a failed job can be retried.' },
   too_many_active_jobs: { status: 429, message: 'Too many jobs are running at once for this plan.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down.' },
   link_expired: { status: 403, message: 'This link has expired.' },
@@ -44,6 +45,8 @@ export const errorCodes = {
   provider_auth_failed: { status: 500, message: 'The provider refused the configured credentials.' },
   provider_unavailable: { status: 503, message: 'The provider is unavailable.' },
   timeout: { status: 504, message: 'The job ran past its time limit.' },
+  job_stalled: { status: 500, message: 'The job stopped its worker too many times and was given up.' },
+  storage_unavailable: { status: 503, message: 'The output could not be stored; the job will retry.' },
   canceled: { status: 409, message: 'The job was canceled.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -10,3 +10,5 @@ export * from './idempotency.ts';
 export * from './sessions.ts';
 export * from './oidcUsers.ts';
 export * from './billing.ts';
+export * from './jobHistory.ts';
+export * from './unavailable.ts';

@@ -14,6 +14,8 @@ export interface JobRow {
   cost: number;
   workerId: string | null;
   attempts: number;
+  /** 1 for the first reservation; each retry from the dead-letter queue reserves again under round + 1. */
+  reservationRound: number;
   errorCode: string | null;
   errorMessage: string | null;
   blurhash: string | null;
@@ -28,6 +30,7 @@ export interface JobRow {
 
 const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "userId", ${t}.kind, ${t}.prompt, ${t}.params,
   ${t}.status, ${t}.priority, ${t}.progress, ${t}.cost, ${t}.worker_id AS "workerId", ${t}.attempts,
+  ${t}.reservation_round AS "reservationRound",
   ${t}.error_code AS "errorCode", ${t}.error_message AS "errorMessage", ${t}.blurhash, ${t}.preview_key AS "previewKey",
   ${t}.output_key AS "outputKey", ${t}.created_at AS "createdAt", ${t}.started_at AS "startedAt",
   ${t}.finished_at AS "finishedAt", ${t}.created_at::text AS "createdAtText"`;
@@ -94,15 +97,26 @@ export async function listJobsForUser(db: Queryable, userId: string, limit: numb
 
 /**
  * A worker takes the job. `running → running` is allowed: a job whose worker died is taken
- * over by the next one, which BullMQ's lock makes the only holder.
+ * over by the next one, which BullMQ's lock makes the only holder. The same statement writes
+ * the attempt to `job_history` and closes an attempt left open by a dead worker as
+ * `abandoned`, so the history costs no extra round trip.
  */
 export async function claimJob(db: Queryable, id: string, workerId: string): Promise<JobRow | null> {
   const { rows } = await db.query<JobRow>(
-    `UPDATE generation_jobs
-     SET status = 'running', worker_id = $2, attempts = attempts + 1, progress = 0,
-         started_at = coalesce(started_at, now()), error_code = NULL, error_message = NULL
-     WHERE id = $1 AND status IN ('queued', 'running')
-     RETURNING ${jobColumns()}`,
+    `WITH j AS (
+       UPDATE generation_jobs
+       SET status = 'running', worker_id = $2, attempts = attempts + 1, progress = 0,
+           started_at = coalesce(started_at, now()), error_code = NULL, error_message = NULL
+       WHERE id = $1 AND status IN ('queued', 'running')
+       RETURNING *
+     ), abandoned AS (
+       UPDATE job_history SET ended_at = now(), outcome = 'abandoned'
+       FROM j WHERE job_history.job_id = j.id AND job_history.ended_at IS NULL
+     ), h AS (
+       INSERT INTO job_history (job_id, attempt, reservation_round, worker_id)
+       SELECT id, attempts, reservation_round, $2 FROM j
+     )
+     SELECT ${jobColumns('j')} FROM j`,
     [id, workerId],
   );
   return rows[0] ?? null;
@@ -147,7 +161,10 @@ export async function completeJob(db: Queryable, id: string, workerId: string, o
        UPDATE generation_jobs
        SET status = 'succeeded', progress = 100, output_key = $3, blurhash = coalesce($9, blurhash), finished_at = now()
        WHERE id = $1 AND worker_id = $2 AND status = 'running'
-       RETURNING id, user_id, kind, prompt, cost
+       RETURNING id, user_id, kind, prompt, cost, attempts, reservation_round
+     ), h AS (
+       UPDATE job_history SET ended_at = now(), outcome = 'succeeded'
+       FROM j WHERE job_history.job_id = j.id AND job_history.attempt = j.attempts
      ), a AS (
        INSERT INTO workspace_assets (user_id, job_id, kind, storage_key, poster_key, content_type, bytes, width, height,
                                      duration_seconds, blurhash, peaks, prompt)
@@ -155,7 +172,7 @@ export async function completeJob(db: Queryable, id: string, workerId: string, o
        RETURNING id
      ), c AS (
        INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
-       SELECT user_id, 'charge', 0, 'job:' || id || ':charge', id, 'Charged ' || cost || ' credits for ' || kind || ' job' FROM j
+       SELECT user_id, 'charge', 0, job_credit_key(id, 'charge', reservation_round), id, 'Charged ' || cost || ' credits for ' || kind || ' job' FROM j
        ON CONFLICT (idempotency_key) DO NOTHING
      )
      SELECT id AS "assetId" FROM a`,
@@ -185,9 +202,12 @@ export async function finishJobUnsuccessfully(
          AND ($5::text IS NULL OR worker_id = $5 OR status = 'queued')
          AND ($6::uuid IS NULL OR user_id = $6)
        RETURNING *
+     ), h AS (
+       UPDATE job_history SET ended_at = now(), outcome = $2, error_code = $3
+       FROM j WHERE job_history.job_id = j.id AND job_history.ended_at IS NULL
      ), r AS (
        INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
-       SELECT user_id, 'refund', cost, 'job:' || id || ':refund', id,
+       SELECT user_id, 'refund', cost, job_credit_key(id, 'refund', reservation_round), id,
               CASE WHEN $2 = 'canceled' THEN 'Refund: job canceled' ELSE 'Refund: job failed' END
        FROM j WHERE cost > 0
        ON CONFLICT (idempotency_key) DO NOTHING
@@ -201,23 +221,82 @@ export async function finishJobUnsuccessfully(
   return rows[0] ?? null;
 }
 
-/** `running → queued` before a retry, so a reader never sees a dead worker's job as running. */
-export async function requeueJob(db: Queryable, id: string, workerId: string, error: { code: string; message: string }): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE generation_jobs SET status = 'queued', error_code = $3, error_message = $4
-     WHERE id = $1 AND worker_id = $2 AND status = 'running'`,
-    [id, workerId, error.code, error.message],
+/**
+ * `running → queued` before a retry (`retrying`, the attempt failed) or when a stopping worker
+ * hands the job back (`returned`), so a reader never sees a job as running that nobody runs.
+ */
+export async function requeueJob(
+  db: Queryable,
+  id: string,
+  workerId: string,
+  error: { code: string; message: string },
+  outcome: 'retrying' | 'returned' = 'retrying',
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH j AS (
+       UPDATE generation_jobs SET status = 'queued', error_code = $3, error_message = $4
+       WHERE id = $1 AND worker_id = $2 AND status = 'running'
+       RETURNING id, attempts
+     ), h AS (
+       UPDATE job_history SET ended_at = now(), outcome = $5, error_code = $3
+       FROM j WHERE job_history.job_id = j.id AND job_history.attempt = j.attempts
+     )
+     SELECT id FROM j`,
+    [id, workerId, error.code, error.message, outcome],
   );
-  return rowCount === 1;
+  return rows.length === 1;
 }
 
-/** Jobs that should be in the queue: queued, or running without a recent start, older than `olderThanMs`. */
-export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, limit: number): Promise<Pick<JobRow, 'id' | 'kind' | 'status' | 'priority'>[]> {
-  const { rows } = await db.query<Pick<JobRow, 'id' | 'kind' | 'status' | 'priority'>>(
-    `SELECT id, kind, status, priority FROM generation_jobs
+export type RequeueRefusal = 'job_not_found' | 'job_not_failed' | 'insufficient_credits';
+
+/**
+ * `failed → queued` for a retry from the dead-letter queue, with a fresh reservation of the
+ * job's cost under the next round's key (`job:{id}:reserve:2`, …), in one statement. The row
+ * lock makes two racing retries reserve once. Not subject to the plan's active-job limit: an
+ * operator asked for it.
+ */
+export async function requeueFailedJob(db: Queryable, id: string): Promise<JobRow | RequeueRefusal> {
+  const { rows } = await db.query<JobRow>(
+    `WITH target AS (
+       SELECT id, user_id, cost FROM generation_jobs WHERE id = $1 AND status = 'failed' FOR UPDATE
+     ), debit AS (
+       UPDATE users SET credits = credits - target.cost FROM target
+       WHERE users.id = target.user_id AND users.credits >= target.cost RETURNING users.id
+     ), j AS (
+       UPDATE generation_jobs g
+       SET status = 'queued', reservation_round = g.reservation_round + 1, progress = 0, worker_id = NULL,
+           error_code = NULL, error_message = NULL, finished_at = NULL, output_key = NULL, preview_key = NULL, blurhash = NULL
+       FROM debit WHERE g.id = $1
+       RETURNING g.*
+     ), r AS (
+       INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
+       SELECT user_id, 'reserve', -cost, job_credit_key(id, 'reserve', reservation_round), id,
+              'Reserved again for ' || kind || ' job (retry ' || (reservation_round - 1) || ')'
+       FROM j
+     )
+     SELECT ${jobColumns('j')} FROM j`,
+    [id],
+  );
+  if (rows[0]) return rows[0];
+  const job = await findJob(db, id);
+  if (!job) return 'job_not_found';
+  return job.status === 'failed' ? 'insufficient_credits' : 'job_not_failed';
+}
+
+export type UnfinishedJob = Pick<JobRow, 'id' | 'userId' | 'kind' | 'status' | 'priority' | 'attempts'>;
+
+/**
+ * Jobs that should be in the queue: queued or running, created more than `olderThanMs` ago
+ * (younger rows may be between their commit and their enqueue), oldest first, keyset-paged
+ * by id after `afterId` within one pass.
+ */
+export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, limit: number, afterId: string | null = null): Promise<UnfinishedJob[]> {
+  const { rows } = await db.query<UnfinishedJob>(
+    `SELECT id, user_id AS "userId", kind, status, priority, attempts FROM generation_jobs
      WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1 / 1000.0)
-     ORDER BY created_at LIMIT $2`,
-    [olderThanMs, limit],
+       AND ($3::uuid IS NULL OR id > $3)
+     ORDER BY id LIMIT $2`,
+    [olderThanMs, limit, afterId],
   );
   return rows;
 }

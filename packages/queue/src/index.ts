@@ -4,3 +4,4 @@ export * from './jobEventStream.ts';
 export * from './jobEventHub.ts';
 export * from './jobCancellation.ts';
 export * from './queuePosition.ts';
+export * from './deadLetterQueue.ts';
