@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { ApiServices } from './services.ts';
@@ -14,6 +14,9 @@ import { queueRoutes } from './routes/queueRoutes.ts';
 import { authRoutes } from './routes/authRoutes.ts';
 import { meRoutes } from './routes/meRoutes.ts';
 import { keyRoutes } from './routes/keyRoutes.ts';
+import { queueAdminRoutes } from './routes/queueAdminRoutes.ts';
+import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
+import { registerMetrics } from './metrics/metricsEndpoint.ts';
 
 /** The HTTP app, separate from `listen()`, so tests can `inject()` or listen on port 0. */
 export async function buildApp(services: ApiServices): Promise<FastifyInstance> {
@@ -26,12 +29,16 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
       return typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
     },
     requestIdHeader: false,
+    // The same key as the worker's log lines, so one query finds a job's whole path.
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
   });
   app.decorateRequest('user', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  logUserOfEveryRequest(app);
+  registerMetrics(app, services.metrics);
   // At the root, so `requireUser` in every route plugin can read the session cookie.
   await app.register(fastifyCookie);
   await app.register(healthRoutes(services));
@@ -45,5 +52,6 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(authRoutes(services));
   await app.register(meRoutes(services));
   await app.register(keyRoutes(services));
+  await app.register(queueAdminRoutes(services));
   return app;
 }

@@ -17,6 +17,11 @@ export const apiConfigSchema = z.object({
   SSE_RETRY_MS: positiveInt(1_000),
   /** How often waiting jobs' streams are told their queue position. */
   QUEUE_POSITION_INTERVAL_MS: positiveInt(2_000),
+  /** Comma-separated emails of the accounts that may use /api/admin (queue pause, resume, concurrency, dead letters). */
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { FastifyBaseLogger } from 'fastify';
 import { createPool, type Pool } from '@atelier/db';
 import { createGenerationQueue, createRedis, JobEventHub, type GenerationQueue } from '@atelier/queue';
@@ -7,6 +8,7 @@ import type { ApiConfig } from './config.ts';
 import { SseRegistry } from './sse/sseRegistry.ts';
 import { WaitEstimator } from './queue/waitEstimator.ts';
 import { QueuePositionTicker } from './queue/queuePositionTicker.ts';
+import { createApiMetrics } from './metrics/apiMetrics.ts';
 
 /** Everything a request handler may use, made once per process. */
 export interface ApiServices {
@@ -20,6 +22,8 @@ export interface ApiServices {
   waitEstimator: WaitEstimator;
   queuePositions: QueuePositionTicker;
   store: ObjectStore;
+  /** Served at GET /metrics. */
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     waitEstimator,
     queuePositions: new QueuePositionTicker(redis, config.QUEUE_PREFIX, waitEstimator, config.QUEUE_POSITION_INTERVAL_MS, log),
     store: createObjectStore(config),
+    metrics: createApiMetrics({ pool, queue, streams, log }),
     async close() {
       streams.closeAll();
       await queue.close();

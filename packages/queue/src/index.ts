@@ -4,4 +4,6 @@ export * from './jobEventStream.ts';
 export * from './jobEventHub.ts';
 export * from './jobCancellation.ts';
 export * from './queuePosition.ts';
+export * from './workerConcurrency.ts';
+export * from './planOfPriority.ts';
 export * from './deadLetterQueue.ts';

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  MAX_WORKER_CONCURRENCY, planOfPriority, queuePriorities, readWorkerConcurrency, writeWorkerConcurrency,
+} from '@atelier/queue';
+import { requireAdmin } from '../plugins/requireAdmin.ts';
+import type { ApiServices } from '../services.ts';
+
+const states = ['waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed'] as const;
+
+const ConcurrencyBody = z.strictObject({
+  /** Jobs each worker process runs at once; null goes back to each worker's WORKER_CONCURRENCY. */
+  perWorker: z.number().int().min(1).max(MAX_WORKER_CONCURRENCY).nullable(),
+});
+
+/**
+ * Operating the generation queue, for admins (ADMIN_EMAILS):
+ * - `GET /api/admin/queue`: counts per state and per priority, paused or not, the connected
+ *   workers and the concurrency override;
+ * - `POST /api/admin/queue/pause` and `/resume`: a paused queue still takes submits, but no
+ *   worker starts a job until it is resumed; running jobs finish;
+ * - `PUT /api/admin/queue/concurrency` `{ "perWorker": n | null }`: every worker applies it
+ *   within WORKER_SETTINGS_POLL_MS, without a restart.
+ */
+export function queueAdminRoutes(services: ApiServices) {
+  const { queue, redis, config } = services;
+
+  return async (app: FastifyInstance) => {
+    app.addHook('preHandler', requireAdmin(services));
+
+    app.get('/api/admin/queue', async (request) => {
+      const [counts, perPriority, paused, override, workers] = await Promise.all([
+        queue.getJobCounts(...states),
+        queue.getCountsPerPriority(queuePriorities),
+        queue.isPaused(),
+        readWorkerConcurrency(redis, config.QUEUE_PREFIX),
+        // CLIENT LIST, which some managed Redis services refuse: the rest of the answer stands without it.
+        queue.getWorkers().catch((error: Error) => {
+          request.log.warn({ err: error }, 'admin queue: could not list workers (CLIENT LIST refused?)');
+          return null;
+        }),
+      ]);
+      return {
+        paused,
+        counts: Object.fromEntries(states.map((state) => [state, counts[state] ?? 0])),
+        waitingByPriority: queuePriorities.map((priority) => ({ priority, plan: planOfPriority(priority), count: perPriority[String(priority)] ?? 0 })),
+        workers: workers?.map((worker) => ({ name: worker.name, addr: worker.addr, ageSeconds: Number(worker.age) })) ?? null,
+        workerConcurrency: { override },
+      };
+    });
+
+    app.post('/api/admin/queue/pause', async (request) => {
+      await queue.pause();
+      request.log.info('admin paused the generation queue');
+      return { paused: true };
+    });
+
+    app.post('/api/admin/queue/resume', async (request) => {
+      await queue.resume();
+      request.log.info('admin resumed the generation queue');
+      return { paused: false };
+    });
+
+    app.put('/api/admin/queue/concurrency', async (request) => {
+      const { perWorker } = ConcurrencyBody.parse(request.body);
+      await writeWorkerConcurrency(redis, config.QUEUE_PREFIX, perWorker);
+      request.log.info({ per_worker: perWorker }, 'admin set worker concurrency');
+      return { workerConcurrency: { override: perWorker } };
+    });
+  };
+}
