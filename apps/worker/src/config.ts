@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { queues } from '@atelier/contracts';
-import { databaseConfig, engineConfig, logConfig, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+import { databaseConfig, engineConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
 
 export const workerConfigSchema = z.object({
   ...databaseConfig,
@@ -9,6 +9,11 @@ export const workerConfigSchema = z.object({
   ...engineConfig,
   ...logConfig,
   WORKER_CONCURRENCY: positiveInt(2),
+  /** How often the worker reads the admin's concurrency override (PUT /api/admin/queue/concurrency). */
+  WORKER_SETTINGS_POLL_MS: positiveInt(5_000),
+  /** Serve Prometheus metrics at GET /metrics on this port (9464 in the images); 0, the default: no metrics server. */
+  WORKER_METRICS_PORT: port(0),
+  WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
   /** How long a job's lock lives without renewal; a killed worker's job is taken over after it. */
   WORKER_LOCK_DURATION_MS: positiveInt(30_000),
   /** How often workers look for jobs whose lock has lapsed (stalled-job detection). */

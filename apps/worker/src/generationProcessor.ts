@@ -3,6 +3,8 @@ import { queues, type GenerationPayload, type JobKind } from '@atelier/contracts
 import { toJobError } from './engineFailure.ts';
 import { failGeneration, retryGeneration, returnGeneration, type FailureDeps } from './failGeneration.ts';
 import { runGeneration } from './runGeneration.ts';
+import type { WorkerMetrics } from './metrics/workerMetrics.ts';
+import type { AttemptOutcome } from './metrics/jobTimings.ts';
 
 export interface ProcessorDeps extends FailureDeps {
   /** Aborted when this process shuts down: running jobs stop and go back to the queue. */
@@ -11,6 +13,8 @@ export interface ProcessorDeps extends FailureDeps {
   running: Map<string, AbortController>;
   /** Per-kind run time limits; past it the engine is aborted and the job fails with `timeout`. */
   timeoutMs: Record<JobKind, number>;
+  /** Wait, run and first-preview times and busy slots, observed in memory (absent in tests that need none). */
+  metrics?: WorkerMetrics;
 }
 
 /**
@@ -31,15 +35,19 @@ const abortedBy = (signal: AbortSignal, name: string) => signal.aborted && (sign
 export function generationProcessor(deps: ProcessorDeps) {
   return async (job: Job<GenerationPayload>, token?: string): Promise<void> => {
     const payload = queues.generation.payload.parse(job.data);
-    const log = deps.log.child({ job_id: payload.jobId, worker_id: deps.workerId, request_id: payload.requestId, attempt: job.attemptsMade + 1 });
+    // worker_id is in the process logger's base bindings already.
+    const log = deps.log.child({ job_id: payload.jobId, request_id: payload.requestId, attempt: job.attemptsMade + 1 });
     const cancel = new AbortController();
     deps.running.set(payload.jobId, cancel);
     const signal = AbortSignal.any([cancel.signal, deps.shutdownSignal, AbortSignal.timeout(deps.timeoutMs[payload.kind])]);
+    const attempt = deps.metrics?.startAttempt(job, payload.kind);
+    let outcome: AttemptOutcome = 'completed';
     try {
-      await runGeneration({ ...deps, log }, payload.jobId, signal);
+      await runGeneration({ ...deps, log, engines: attempt?.engines(deps.engines) ?? deps.engines }, payload.jobId, signal);
     } catch (error) {
       if (abortedBy(signal, 'ShutdownError') && token !== undefined) {
         log.info('shutting down: handing the job back to the queue');
+        outcome = 'handed_back';
         await returnGeneration(deps, payload.jobId);
         await job.moveToWait(token);
         throw new WaitingError();
@@ -48,6 +56,7 @@ export function generationProcessor(deps: ProcessorDeps) {
       const attempts = job.attemptsMade + 1;
       const final = !failure.retryable || attempts >= (job.opts.attempts ?? 1);
       log.warn({ err: error, code: failure.code, final }, 'generation attempt failed');
+      outcome = !final ? 'retrying' : failure.code === 'canceled' ? 'canceled' : 'failed';
       if (!final) {
         await retryGeneration(deps, payload.jobId, failure);
         throw failure;
@@ -56,6 +65,7 @@ export function generationProcessor(deps: ProcessorDeps) {
       throw new RecordedFailure(`${failure.code}: ${failure.message}`);
     } finally {
       deps.running.delete(payload.jobId);
+      attempt?.finish(outcome);
     }
   };
 }

@@ -14,6 +14,9 @@ import { reconcileOnce } from './reconciler.ts';
 import { promoteAgedJobs } from './agingPromoter.ts';
 import { runPeriodically } from './periodic.ts';
 import { makeWorkerId } from './workerId.ts';
+import { followConcurrency } from './concurrencyFollower.ts';
+import { WorkerMetrics } from './metrics/workerMetrics.ts';
+import { startMetricsServer } from './metrics/metricsServer.ts';
 
 class ShutdownError extends Error {
   override name = 'ShutdownError';
@@ -41,8 +44,9 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const store = withConfirmedUploads(createObjectStore(config), config.STORAGE_PUT_RETRIES, config.STORAGE_PUT_RETRY_DELAY_MS);
   const deps = { pool, redis, store, engines: createEngines(config), workerId, log, deadLetters };
   const timeoutMs = { image: config.JOB_TIMEOUT_IMAGE_MS, video: config.JOB_TIMEOUT_VIDEO_MS, voice: config.JOB_TIMEOUT_VOICE_MS };
+  const metrics = new WorkerMetrics(config.WORKER_CONCURRENCY);
   const handlers = {
-    [queues.generation.name]: generationProcessor({ ...deps, shutdownSignal: shutdown.signal, running, timeoutMs }),
+    [queues.generation.name]: generationProcessor({ ...deps, shutdownSignal: shutdown.signal, running, timeoutMs, metrics }),
   };
   const worker = new Worker<GenerationPayload>(queues.generation.name, handlers[queues.generation.name], {
     // BullMQ needs its own blocking connection per worker; it duplicates this one.
@@ -55,6 +59,15 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     name: workerId,
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  // An admin's concurrency override (Redis), applied now and whenever it changes.
+  const followOverride = followConcurrency(redis, config.QUEUE_PREFIX, config.WORKER_CONCURRENCY, (concurrency) => {
+    metrics.busy.setConcurrency(concurrency);
+    worker.concurrency = concurrency;
+  }, log);
+  await followOverride().catch((error: Error) => log.warn({ err: error }, 'could not read the concurrency override; polling for it'));
+  const closeMetrics = config.WORKER_METRICS_PORT > 0
+    ? await startMetricsServer(metrics.registry, config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST, log)
+    : null;
   // BullMQ fails a job that stalled more than maxStalledCount times (it kept killing its
   // worker) without calling the processor: finish its row here. For a job our processor
   // failed, the row is already final and this changes nothing. The reconciler covers a worker
@@ -69,8 +82,9 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const stopPeriodic = [
     runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(deps, queue, config.RECONCILE_MIN_AGE_MS, log), log),
     runPeriodically('promote', config.PROMOTE_INTERVAL_MS, () => promoteAgedJobs(pool, queue, config.QUEUE_PROMOTE_AFTER_MS, log), log),
+    runPeriodically('concurrency', config.WORKER_SETTINGS_POLL_MS, followOverride, log),
   ];
-  log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  log.info({ concurrency: worker.concurrency, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');
@@ -83,7 +97,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     }, config.SHUTDOWN_GRACE_MS + 15_000).unref();
     await worker.close();
     clearTimeout(grace);
-    await Promise.all([queue.close(), deadLetters.close()]);
+    await Promise.all([queue.close(), deadLetters.close(), closeMetrics?.()]);
     subscriber.disconnect();
     redis.disconnect();
     await pool.end();
