@@ -42,6 +42,8 @@ export class TestPlatform {
   readonly redis: Redis;
   /** Every child process this platform started, killed on stop. */
   private readonly children = new Set<ChildProcess>();
+  /** What each child printed on stdout (its log lines), for tests that look for one. */
+  private readonly outputs = new WeakMap<ChildProcess, string[]>();
   private app: FastifyInstance | null = null;
   services: ApiServices | null = null;
 
@@ -64,7 +66,8 @@ export class TestPlatform {
       ...extraEnv,
     };
     this.pool = createPool(database.url, 4);
-    this.redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    this.redis = new Redis(this.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+    this.redis.on('error', () => {});
   }
 
   static async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
@@ -118,8 +121,15 @@ export class TestPlatform {
     const child = spawn(process.execPath, [atelierBin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
-    child.stdout!.resume();
+    const output: string[] = [];
+    this.outputs.set(child, output);
+    child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     return child;
+  }
+
+  /** Everything a child process started here has printed on stdout so far. */
+  outputOf(child: ChildProcess): string {
+    return (this.outputs.get(child) ?? []).join('');
   }
 
   async createUser(options: { plan?: Plan; credits?: number; email?: string } = {}): Promise<TestUser> {

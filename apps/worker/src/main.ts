@@ -22,6 +22,10 @@ class ShutdownError extends Error {
   override name = 'ShutdownError';
 }
 
+class LockLostError extends Error {
+  override name = 'LockLostError';
+}
+
 /** One worker process: `atelier worker`. Start as many as the queue needs. */
 export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema, env);
@@ -59,6 +63,11 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     name: workerId,
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  // This process was frozen past its lock (or cut off from Redis) and another worker may run
+  // the job now: stop the engine instead of finishing work whose completion would be refused.
+  worker.on('lockRenewalFailed', (jobIds: string[]) => {
+    for (const jobId of jobIds) running.get(jobId)?.abort(new LockLostError(`lost the lock of job ${jobId}`));
+  });
   // An admin's concurrency override (Redis), applied now and whenever it changes.
   const followOverride = followConcurrency(redis, config.QUEUE_PREFIX, config.WORKER_CONCURRENCY, (concurrency) => {
     metrics.busy.setConcurrency(concurrency);

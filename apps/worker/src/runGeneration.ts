@@ -4,7 +4,7 @@ import { JobError, type JobKind } from '@atelier/contracts';
 import { claimJob, completeJob, recordJobProgress, type JobRow, type Pool } from '@atelier/db';
 import type { Engine, GeneratedFile, PreviewImage } from '@atelier/engines';
 import { placeholderOf, validateOutput, type OutputExpectation } from '@atelier/media';
-import { jobObjectKey, type ObjectStore } from '@atelier/storage';
+import { jobObjectKey, jobPrefix, type ObjectStore } from '@atelier/storage';
 import { JobEventWriter } from './jobEventWriter.ts';
 
 export interface GenerationDeps {
@@ -35,8 +35,15 @@ function expectationFor(job: JobRow, file: GeneratedFile): OutputExpectation {
 }
 
 /**
+ * Each attempt stores under names of its own (`a2-output.mp4`): a worker that lost the job
+ * but still runs (frozen past its lock, then woken) can never overwrite the files of the
+ * attempt that completed it.
+ */
+const attemptPrefix = (job: JobRow, attempt = job.attempts) => `${jobPrefix(job.userId, job.id)}a${attempt}-`;
+
+/**
  * One attempt at one job: claim → engine (events on every step) → check → store → record and
- * settle. Each step is safe to run again: keys are per job, completion is conditional, the
+ * settle. Each step is safe to run again: keys are per attempt, completion is conditional, the
  * charge has an idempotency key. Throws on failure; the caller decides retry or dead letter.
  */
 export async function runGeneration(deps: GenerationDeps, jobId: string, signal: AbortSignal): Promise<void> {
@@ -73,7 +80,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
   const measured = await validateOutput(output, expectationFor(job, output), signal);
   const poster = files.find((file) => file.role === 'poster') ?? null;
   const [stored, posterKey, blurhash] = await Promise.all([
-    deps.store.put(jobObjectKey(job.userId, job.id, `output.${output.extension}`), output.data, { contentType: output.contentType }),
+    deps.store.put(jobObjectKey(job.userId, job.id, `a${job.attempts}-output.${output.extension}`), output.data, { contentType: output.contentType }),
     poster ? storeFile(deps.store, job, poster, `poster.${poster.extension}`) : null,
     finalBlurhash(output, poster, previewBlurhash),
   ]);
@@ -91,9 +98,12 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
   });
   if (!assetId) {
     deps.log.warn({ job_id: job.id }, 'completion refused: the job was canceled or taken over meanwhile');
-    await events.flush();
+    // What this attempt stored belongs to nobody now.
+    await Promise.all([events.flush(), deps.store.deletePrefix(attemptPrefix(job))]);
     return;
   }
+  // Earlier attempts that died or failed may have left a first frame or an output behind.
+  for (let attempt = 1; attempt < job.attempts; attempt++) await deps.store.deletePrefix(attemptPrefix(job, attempt));
   events.emit({
     type: 'output',
     url: jobFileUrl(job.id, 'output'),
@@ -111,7 +121,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
 }
 
 async function storeFile(store: ObjectStore, job: JobRow, file: GeneratedFile | PreviewImage, name: string): Promise<string> {
-  const stored = await store.put(jobObjectKey(job.userId, job.id, name), file.data, { contentType: file.contentType });
+  const stored = await store.put(jobObjectKey(job.userId, job.id, `a${job.attempts}-${name}`), file.data, { contentType: file.contentType });
   return stored.key;
 }
 
