@@ -14,6 +14,7 @@ import { queueRoutes } from './routes/queueRoutes.ts';
 import { authRoutes } from './routes/authRoutes.ts';
 import { meRoutes } from './routes/meRoutes.ts';
 import { keyRoutes } from './routes/keyRoutes.ts';
+import { staticRoutes } from './routes/staticRoutes.ts';
 import { queueAdminRoutes } from './routes/queueAdminRoutes.ts';
 import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
 import { registerMetrics } from './metrics/metricsEndpoint.ts';
@@ -53,5 +54,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(meRoutes(services));
   await app.register(keyRoutes(services));
   await app.register(queueAdminRoutes(services));
+  // A catch-all GET: it takes only what no other route matches (the landing page, /app).
+  await app.register(staticRoutes(services));
   return app;
 }

@@ -1,5 +1,11 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { authConfig, billingConfig, databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** A folder of a build: a relative value is taken from the repository root, wherever the process started. */
+const buildDir = (fallback: string) => z.string().min(1).default(fallback).transform((dir) => resolve(repoRoot, dir));
 
 export const apiConfigSchema = z.object({
   ...databaseConfig,
@@ -17,6 +23,10 @@ export const apiConfigSchema = z.object({
   SSE_RETRY_MS: positiveInt(1_000),
   /** How often waiting jobs' streams are told their queue position. */
   QUEUE_POSITION_INTERVAL_MS: positiveInt(2_000),
+  /** The built web app (`npm run build -w @atelier/web`), served at /app. */
+  WEB_DIST_DIR: buildDir('apps/web/dist'),
+  /** The built landing page (`npm run build -w @atelier/landing`), served at /. */
+  LANDING_DIST_DIR: buildDir('apps/landing/dist'),
   /** Comma-separated emails of the accounts that may use /api/admin (queue pause, resume, concurrency, dead letters). */
   ADMIN_EMAILS: z
     .string()
