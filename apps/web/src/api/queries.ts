@@ -98,11 +98,12 @@ export function useGenerate() {
 
 const deleteAt = (path: string) => apiFetch<unknown>(path, { method: 'DELETE', expect: 'none' });
 
+/** A cancel refunds the reservation: the balance and the ledger change with the job list. */
 export function useCancelJob() {
-  const client = useQueryClient();
+  const refresh = useRefreshAccount();
   return useMutation({
     mutationFn: (jobId: string) => deleteAt(`/api/jobs/${encodeURIComponent(jobId)}`),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.jobs }),
+    onSuccess: refresh,
   });
 }
 

@@ -22,7 +22,16 @@ export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => v
   }, []);
 
   return (
-    <dialog ref={ref} className="asset-dialog" aria-labelledby="asset-dialog-title" onClose={onClose}>
+    <dialog
+      ref={ref}
+      className="asset-dialog"
+      aria-labelledby="asset-dialog-title"
+      // `close` is queued: one from an earlier close() can land after the dialog was shown again
+      // (StrictMode runs the effect twice in development). Only a dialog still closed is done.
+      onClose={(event) => {
+        if (!event.currentTarget.open) onClose();
+      }}
+    >
       <div className="asset-dialog-media">
         {asset.kind === 'image' ? (
           <div className="frame" style={{ aspectRatio: `${width} / ${height}` }}>

@@ -53,8 +53,11 @@ export function JobCard({ job, live }: Props) {
         ) : null}
         {state.status === 'failed' ? (
           <p className="notice notice-error">
-            {sentence(state.error?.message ?? 'The job failed')} Your {formatCredits(job.cost)} were refunded.
+            {sentence(state.error?.message ?? 'The job failed')} {formatCredits(job.cost)} refunded to your balance.
           </p>
+        ) : null}
+        {state.status === 'canceled' ? (
+          <p className="notice notice-refund">Canceled. {formatCredits(job.cost)} refunded to your balance.</p>
         ) : null}
         {live && !finished && state.connection === 'reconnecting' ? <p className="job-detail">Reconnecting…</p> : null}
         {live && !finished && state.connection === 'closed' ? (

@@ -162,6 +162,6 @@ export function announcement(state: JobStreamState): string {
     case 'failed':
       return `Failed. ${sentence(state.error?.message ?? 'The job failed')} Credits refunded.`;
     case 'canceled':
-      return 'Canceled';
+      return 'Canceled. Credits refunded.';
   }
 }
