@@ -14,6 +14,8 @@ import { queueRoutes } from './routes/queueRoutes.ts';
 import { authRoutes } from './routes/authRoutes.ts';
 import { meRoutes } from './routes/meRoutes.ts';
 import { keyRoutes } from './routes/keyRoutes.ts';
+import { adminRoutes } from './routes/adminRoutes.ts';
+import { registerRateLimits } from './plugins/rateLimit.ts';
 import { staticRoutes } from './routes/staticRoutes.ts';
 import { queueAdminRoutes } from './routes/queueAdminRoutes.ts';
 import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
@@ -42,6 +44,8 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   registerMetrics(app, services.metrics);
   // At the root, so `requireUser` in every route plugin can read the session cookie.
   await app.register(fastifyCookie);
+  // Before the routes: it hooks every route added after it.
+  await registerRateLimits(app, services);
   await app.register(healthRoutes(services));
   await app.register(generateRoutes(services));
   await app.register(jobRoutes(services));
@@ -53,6 +57,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(authRoutes(services));
   await app.register(meRoutes(services));
   await app.register(keyRoutes(services));
+  await app.register(adminRoutes(services));
   await app.register(queueAdminRoutes(services));
   // A catch-all GET: it takes only what no other route matches (the landing page, /app).
   await app.register(staticRoutes(services));

@@ -23,6 +23,15 @@ export const apiConfigSchema = z.object({
   SSE_RETRY_MS: positiveInt(1_000),
   /** How often waiting jobs' streams are told their queue position. */
   QUEUE_POSITION_INTERVAL_MS: positiveInt(2_000),
+  /** Open job streams one user may hold on one API process; past it, 429 `rate_limited`. */
+  SSE_MAX_STREAMS_PER_USER: positiveInt(64),
+  /** Requests one user may make per window, across every API process (counted in Redis). */
+  RATE_LIMIT_MAX: positiveInt(1_200),
+  /** Submits (`POST /api/generate/:kind`) one user may make per window; counted apart from the rest. */
+  SUBMIT_RATE_LIMIT_MAX: positiveInt(120),
+  RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
+  /** On SIGTERM, in-flight requests get this long before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   /** The built web app (`npm run build -w @atelier/web`), served at /app. */
   WEB_DIST_DIR: buildDir('apps/web/dist'),
   /** The built landing page (`npm run build -w @atelier/landing`), served at /. */

@@ -15,11 +15,23 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<vo
   const app = await buildApp(services);
   await app.listen({ port: config.PORT, host: config.HOST });
 
+  /*
+   * SIGTERM: stop accepting connections first, then end every job stream with a `retry:` hint
+   * and its connection (clients come back through the load balancer to another instance and
+   * resume by Last-Event-ID), then let in-flight requests finish (new requests on kept-alive
+   * connections get 503) and exit. A request that outlives SHUTDOWN_TIMEOUT_MS is cut.
+   */
   const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
+    log.info({ signal, streams: services.streams.size }, 'shutting down: no new connections, closing streams');
+    setTimeout(() => {
+      log.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    app.server.close();
     services.streams.closeAll();
     await app.close();
     await services.close();
+    log.info('api stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

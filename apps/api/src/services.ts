@@ -34,7 +34,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', logRedisError('queue'));
-  const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS);
+  const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS, config.SSE_MAX_STREAMS_PER_USER);
   const waitEstimator = new WaitEstimator(pool);
   return {
     config,

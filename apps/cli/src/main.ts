@@ -3,6 +3,7 @@ import { runMigrate } from './commands/migrate.ts';
 import { runUsers } from './commands/users.ts';
 import { runKeys } from './commands/keys.ts';
 import { runCredits } from './commands/credits.ts';
+import { runDlq } from './commands/dlq.ts';
 import { runUp } from './commands/up.ts';
 
 const usage = `atelier — run and administer Atelier
@@ -19,6 +20,8 @@ const usage = `atelier — run and administer Atelier
   atelier credits grant-monthly [--period YYYY-MM]
                                                grant each user their plan's monthly credits once per
                                                month; safe to run from cron any number of times
+  atelier dlq list [--start N] [--limit N]     the dead-letter queue as JSON: error, row, every attempt's worker
+  atelier dlq retry <job id> | --all           put failed jobs back with a fresh reservation (needs REDIS_URL)
 `;
 
 type Command = (args: string[]) => Promise<void>;
@@ -31,6 +34,7 @@ const commands: Record<string, Command> = {
   users: runUsers,
   keys: runKeys,
   credits: runCredits,
+  dlq: runDlq,
 };
 
 const { positionals } = parseArgs({ args: process.argv.slice(2, 3), allowPositionals: true, strict: false });

@@ -39,6 +39,18 @@ export class SseConnection {
     this.response.end();
   }
 
+  /**
+   * For a server that is going away: tell the client how soon to come back, end the stream,
+   * and close the connection too, so the client's reconnect opens a new one (to another
+   * instance) instead of reusing this keep-alive socket.
+   */
+  endForShutdown(retryMs: number): void {
+    if (this.isClosed) return;
+    this.write(`retry: ${retryMs}\n: server shutting down; reconnect with Last-Event-ID\n\n`);
+    this.closed = true;
+    this.response.end(() => this.response.socket?.end());
+  }
+
   private write(chunk: string): void {
     if (this.isClosed) return;
     if (this.response.writableLength > MAX_BUFFERED_BYTES) {

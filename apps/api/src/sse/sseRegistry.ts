@@ -5,40 +5,57 @@ import type { SseConnection } from './sseConnection.ts';
  * per connection), and one place to close them all on shutdown.
  */
 export class SseRegistry {
-  private readonly open = new Set<SseConnection>();
+  /** Each open connection and the user it streams to. */
+  private readonly open = new Map<SseConnection, string>();
+  private readonly perUser = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly heartbeatMs: number,
     readonly retryMs: number,
+    /** Open streams one user may hold on this process. */
+    readonly maxPerUser: number = Number.POSITIVE_INFINITY,
   ) {}
 
   get size(): number {
     return this.open.size;
   }
 
-  add(connection: SseConnection): void {
-    this.open.add(connection);
+  /** False when the user already holds `maxPerUser` streams here. */
+  canOpen(userId: string): boolean {
+    return (this.perUser.get(userId) ?? 0) < this.maxPerUser;
+  }
+
+  add(connection: SseConnection, userId: string): void {
+    if (this.open.has(connection)) return;
+    this.open.set(connection, userId);
+    this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
     this.timer ??= setInterval(() => this.heartbeat(), this.heartbeatMs).unref();
   }
 
   delete(connection: SseConnection): void {
+    const userId = this.open.get(connection);
+    if (userId === undefined) return;
     this.open.delete(connection);
+    const left = (this.perUser.get(userId) ?? 1) - 1;
+    if (left > 0) this.perUser.set(userId, left);
+    else this.perUser.delete(userId);
     if (this.open.size > 0 || this.timer === null) return;
     clearInterval(this.timer);
     this.timer = null;
   }
 
-  /** On shutdown: clients reconnect (to another instance) after `retryMs`, resuming by Last-Event-ID. */
+  /**
+   * On shutdown: every stream gets a `retry:` hint and ends with its connection, so clients
+   * reconnect (to another instance) after `retryMs`, resuming by Last-Event-ID.
+   */
   closeAll(): void {
-    for (const connection of this.open) {
-      connection.comment('server shutting down; reconnect');
-      connection.end();
-    }
+    for (const connection of this.open.keys()) connection.endForShutdown(this.retryMs);
     this.open.clear();
+    this.perUser.clear();
   }
 
   private heartbeat(): void {
-    for (const connection of this.open) connection.comment('ping');
+    for (const connection of this.open.keys()) connection.comment('ping');
   }
 }

@@ -6,6 +6,9 @@ import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
 import { SseConnection } from './sseConnection.ts';
 
+/** A client over its stream cap is told to try again after this: by then a job of theirs has likely ended. */
+const STREAM_CAP_RETRY_AFTER_MS = 5_000;
+
 function lastEventId(request: FastifyRequest): string | null {
   const header = request.headers['last-event-id'];
   const value = Array.isArray(header) ? header[0] : header;
@@ -27,11 +30,15 @@ export async function streamJobEvents(services: ApiServices, user: User, jobId: 
     if (oldest === null || compareStreamIds(oldest, cursor) > 0) cursor = null;
   }
   const resuming = lastEventId(request) !== null;
+  if (!services.streams.canOpen(user.id)) {
+    reply.header('retry-after', String(Math.ceil(STREAM_CAP_RETRY_AFTER_MS / 1000)));
+    throw new AppError('rate_limited', `At most ${services.streams.maxPerUser} job streams may be open at once.`);
+  }
 
   reply.hijack();
   const sse = new SseConnection(reply.raw);
   sse.open(services.streams.retryMs);
-  services.streams.add(sse);
+  services.streams.add(sse, user.id);
   if (resuming && cursor === null) sse.send('reset', { type: 'reset', reason: 'The events after your Last-Event-ID are no longer kept.' });
   if (cursor === null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
 
