@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
+import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import { costOf, parseGenerateBody } from '@atelier/contracts';
 import { apiConfigSchema, buildApp, createApiServices } from '@atelier/api';
@@ -11,6 +12,8 @@ import { samplesOf, scrape, valueOf } from './support/prometheusText.ts';
 let platform: TestPlatform;
 let alice: TestUser;
 let workerMetricsUrl: string;
+/** Every metric name the two endpoints served in the first test, histogram suffixes removed. */
+const served = new Set<string>();
 
 beforeAll(async () => {
   platform = await TestPlatform.start({ IMAGE_ENGINE: 'local' });
@@ -60,7 +63,9 @@ describe('metrics after a job runs', () => {
     expect(valueOf(api, 'atelier_credit_transactions_total', { kind: 'reserve' })).toBe(1);
     expect(valueOf(api, 'atelier_credit_transactions_total', { kind: 'charge' })).toBe(1);
     expect(valueOf(api, 'atelier_credits_moved_total', { kind: 'refund' })).toBe(0);
-    expect(samplesOf(api, 'atelier_metrics_collect_failures_total')).toHaveLength(0);
+    expect(samplesOf(api, 'atelier_metrics_collect_failures_total').map((s) => [s.labels.source, s.value]).sort()).toEqual([
+      ['postgres', 0], ['postgres-ledger', 0], ['redis', 0],
+    ]);
     expect(samplesOf(api, 'process_resident_memory_bytes')).toHaveLength(1);
 
     const labels = { kind: 'image', plan: 'free' };
@@ -83,6 +88,24 @@ describe('metrics after a job runs', () => {
     expect(samplesOf(worker, 'process_resident_memory_bytes')).toHaveLength(1);
 
     expect((await fetch(workerMetricsUrl.replace('/metrics', '/other'))).status).toBe(404);
+    for (const sample of [...api, ...worker]) served.add(sample.name.replace(/_(bucket|sum|count)$/, ''));
+  });
+
+  it('the dashboard, the alerts and the autoscalers name only metrics that exist', async () => {
+    expect(served.size).toBeGreaterThan(0);
+    const files = [
+      'ops/grafana/dashboards/atelier.json',
+      'ops/prometheus/alerts.yml',
+      'ops/k8s/autoscaling/keda/scaledobject.yaml',
+      'ops/k8s/autoscaling/hpa/prometheus-adapter-rules.yaml',
+    ];
+    for (const file of files) {
+      const text = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
+      const named = new Set([...text.matchAll(/\b(atelier_[a-z_]+|process_[a-z_]+|nodejs_[a-z0-9_]+)\b/g)].map(([name]) => name.replace(/_(bucket|sum|count)$/, '')));
+      // atelier_queue_backlog is the adapter's name for the query it serves, not a scraped metric.
+      named.delete('atelier_queue_backlog');
+      expect([...named].filter((name) => !served.has(name)), file).toEqual([]);
+    }
   });
 
   it('counts a pending event stream as an open SSE connection', async () => {

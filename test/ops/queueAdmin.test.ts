@@ -71,6 +71,8 @@ describe('queue admin API', () => {
       expect.arrayContaining([{ priority: 10, plan: 'free', count: 0 }, { priority: 1, plan: 'pro', count: 0 }, { priority: 0, plan: 'promoted', count: 0 }]),
     );
     expect(body.workers).toHaveLength(1);
+    // The worker's id, as its job rows and logs name it (host:pid:suffix).
+    expect(body.workers[0].id).toMatch(/^[^:]+:\d+:[0-9a-f]{6}$/);
   });
 
   it('pauses: a submitted job stays waiting until the queue is resumed', async () => {

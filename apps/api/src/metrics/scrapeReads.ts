@@ -24,6 +24,8 @@ export class ScrapeReads {
   }
 
   shared<T>(source: string, read: () => Promise<T>): () => Promise<T | null> {
+    // The series exists from the start, so alerts on its rate see the first failure.
+    this.failures.inc({ source }, 0);
     let inFlight: Promise<T | null> | null = null;
     return () => {
       inFlight ??= this.guarded(source, read).finally(() => (inFlight = null));

@@ -8,6 +8,13 @@ import type { ApiServices } from '../services.ts';
 
 const states = ['waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed'] as const;
 
+/** BullMQ names a worker's connection `<queue client name>:w:<worker name>`; ours are worker ids (host:pid:suffix). */
+const workerIdOf = (client: Record<string, string>) => {
+  const raw = client.rawname ?? client.name ?? '';
+  const at = raw.indexOf(':w:');
+  return at === -1 ? raw : raw.slice(at + 3);
+};
+
 const ConcurrencyBody = z.strictObject({
   /** Jobs each worker process runs at once; null goes back to each worker's WORKER_CONCURRENCY. */
   perWorker: z.number().int().min(1).max(MAX_WORKER_CONCURRENCY).nullable(),
@@ -44,7 +51,7 @@ export function queueAdminRoutes(services: ApiServices) {
         paused,
         counts: Object.fromEntries(states.map((state) => [state, counts[state] ?? 0])),
         waitingByPriority: queuePriorities.map((priority) => ({ priority, plan: planOfPriority(priority), count: perPriority[String(priority)] ?? 0 })),
-        workers: workers?.map((worker) => ({ name: worker.name, addr: worker.addr, ageSeconds: Number(worker.age) })) ?? null,
+        workers: workers?.map((worker) => ({ id: workerIdOf(worker), addr: worker.addr, ageSeconds: Number(worker.age) })) ?? null,
         workerConcurrency: { override },
       };
     });
