@@ -1,51 +1,49 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { plans } from '@atelier/contracts';
+import { TestPlatform } from '../support/platform.ts';
 import { describeConsole, launchBrowser, loadAllImages, watchProblems } from './support/browser.ts';
-import { startStaticServer } from './support/staticServer.ts';
-import type { StaticServer } from './support/staticServer.ts';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from './support/builds.ts';
 
-const dist = fileURLToPath(new URL('../../apps/landing/dist/', import.meta.url));
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const JS_BUDGET = 20 * 1024;
 
-describe('landing page (apps/landing/dist, served statically)', () => {
-  let server: StaticServer;
+describe('landing page, served by the API at /', () => {
+  let platform: TestPlatform;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(`${dist}index.html`)) {
-      throw new Error('apps/landing/dist is missing: run `npm run build -w @atelier/landing` first');
-    }
     mkdirSync(screenshots, { recursive: true });
-    server = await startStaticServer([{ prefix: '/', dir: dist.replace(/\/$/, '') }]);
+    await ensureBuilt('landing');
+    platform = await TestPlatform.start();
     browser = await launchBrowser();
-  });
+  }, BUILD_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await platform?.stop();
   });
 
   it('loads with no console errors, under the JS budget, and every image sized', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watchProblems(page);
     const failed: string[] = [];
-    let scriptBytes = 0;
-    page.on('response', async (response) => {
+    const scripts: Promise<number>[] = [];
+    page.on('response', (response) => {
       if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
-      if (response.request().resourceType() === 'script') scriptBytes += (await response.body()).length;
+      if (response.request().resourceType() === 'script') scripts.push(response.body().then((body) => body.length));
     });
     page.on('requestfailed', (request) => failed.push(`failed ${request.url()}`));
 
-    await page.goto(`${server.url}/`, { waitUntil: 'load' });
+    await page.goto(`${platform.baseUrl}/`, { waitUntil: 'load' });
     await loadAllImages(page);
 
     const inlineScriptBytes = await page.evaluate(() =>
       Array.from(document.scripts).reduce((sum, script) => sum + (script.src ? 0 : script.textContent?.length ?? 0), 0),
     );
+    const scriptBytes = (await Promise.all(scripts)).reduce((sum, bytes) => sum + bytes, 0);
     expect(scriptBytes + inlineScriptBytes).toBeLessThan(JS_BUDGET);
 
     const images = await page.$$eval('img', (nodes) =>
@@ -83,7 +81,7 @@ describe('landing page (apps/landing/dist, served statically)', () => {
 
   it('shows the product, the plans from the contracts and a sign-in link', async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${platform.baseUrl}/`);
     await expect(page.locator('h1').textContent()).resolves.toMatch(/Type a sentence/);
     expect(await page.locator('a[href="/auth/google"]').count()).toBeGreaterThan(0);
     const pricing = (await page.locator('#pricing').textContent()) ?? '';
@@ -97,7 +95,7 @@ describe('landing page (apps/landing/dist, served statically)', () => {
   it('fits a phone screen without sideways scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const problems = watchProblems(page);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${platform.baseUrl}/`);
     await loadAllImages(page);
     // A phone widens its layout viewport to fit content that is too wide: compare with the screen.
     const width = await page.evaluate(() => ({ layout: window.innerWidth, content: document.documentElement.scrollWidth }));

@@ -1,13 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, ConsoleMessage } from 'playwright-core';
+import { TestPlatform } from '../support/platform.ts';
 import { describeConsole, launchBrowser, watchProblems } from './support/browser.ts';
+import { BUILD_TIMEOUT_MS, ensureBuilt } from './support/builds.ts';
 import { startStaticServer } from './support/staticServer.ts';
 import type { StaticServer } from './support/staticServer.ts';
 
-// The built web app served alone, before the API serves it: the app must land on a clear
-// sign-in screen whether the API is missing (404) or says "signed out" (401), and never crash.
+// Signed out, the app must land on a clear sign-in screen on any route and never crash: served
+// by the real API (which answers 401), and served alone by a plain file server with no API
+// behind it at all (404), as a misconfigured deployment would.
 
 const dist = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -16,32 +19,26 @@ const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta
 const unexpected = (messages: ConsoleMessage[]) =>
   describeConsole(messages.filter((message) => !(message.text().startsWith('Failed to load resource') && new URL(message.location().url).pathname.startsWith('/api/'))));
 
-describe('web app served statically (no API)', () => {
+describe('web app, signed out', () => {
   let missingApi: StaticServer;
-  let signedOut: StaticServer;
+  let platform: TestPlatform;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(`${dist}/index.html`)) throw new Error('apps/web/dist is missing: run `npm run build -w @atelier/web` first');
+    await ensureBuilt('web');
     mkdirSync(screenshots, { recursive: true });
-    const mounts = [{ prefix: '/app/', dir: dist, spaFallback: true }];
-    missingApi = await startStaticServer(mounts);
-    signedOut = await startStaticServer(mounts, (req, res) => {
-      if (!req.url?.startsWith('/api/')) return false;
-      res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in or send a valid API key.' } }));
-      return true;
-    });
+    missingApi = await startStaticServer([{ prefix: '/app/', dir: dist, spaFallback: true }]);
+    platform = await TestPlatform.start();
     browser = await launchBrowser();
-  });
+  }, BUILD_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
     await browser?.close();
     await missingApi?.close();
-    await signedOut?.close();
+    await platform?.stop();
   });
 
-  it('shows the sign-in screen with a readable error when the API answers 404', async () => {
+  it('shows the sign-in screen with a readable error when there is no API (404)', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watchProblems(page);
     await page.goto(`${missingApi.url}/app/`);
@@ -61,10 +58,10 @@ describe('web app served statically (no API)', () => {
     await page.close();
   });
 
-  it('shows the plain sign-in screen when signed out, on any app route', async () => {
+  it('shows the plain sign-in screen when the API says signed out, on any app route', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watchProblems(page);
-    await page.goto(`${signedOut.url}/app/gallery?kind=video`);
+    await page.goto(`${platform.baseUrl}/app/gallery?kind=video`);
 
     await page.getByRole('heading', { name: 'Sign in to Atelier' }).waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -86,7 +83,7 @@ describe('web app served statically (no API)', () => {
 
   it('fits a phone screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    await page.goto(`${signedOut.url}/app/`);
+    await page.goto(`${platform.baseUrl}/app/`);
     await page.getByRole('heading', { name: 'Sign in to Atelier' }).waitFor();
     // A phone widens its layout viewport to fit content that is too wide: compare with the screen.
     const width = await page.evaluate(() => ({ layout: window.innerWidth, content: document.documentElement.scrollWidth }));

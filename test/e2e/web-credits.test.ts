@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { costOf, VideoParams } from '@atelier/contracts';
+import { createUser, ledgerBalance } from '@atelier/db';
+import { describeConsole, watchProblems } from './support/browser.ts';
+import { submitJob } from './support/createPage.ts';
+import { WebPlatform } from './support/webPlatform.ts';
+
+// Credits in the app: a person without enough cannot submit and is told why; a job canceled
+// while it waits gives its credits back, and the card and the balance say so. No worker runs
+// here, so a submitted job stays queued until it is canceled.
+
+let web: WebPlatform;
+
+beforeAll(async () => {
+  web = await WebPlatform.start({ workers: 0 });
+}, WebPlatform.startTimeout);
+afterAll(async () => web?.stop());
+
+/** An account that exists before its first sign-in, with the balance a test needs. */
+async function personWith(credits: number, sub: string) {
+  const email = `${sub}@example.com`;
+  const user = await createUser(web.platform.pool, { email, plan: 'free', credits, oidcSubject: sub });
+  const { page } = await web.signIn({ sub, email, name: sub });
+  return { user, page };
+}
+
+describe('credits in the web app', () => {
+  it('a person with no credits sees Generate disabled, the reason, and the way to more', async () => {
+    const { page } = await personWith(0, 'penniless');
+    const problems = watchProblems(page);
+    await expect(page.locator('.balance').textContent()).resolves.toBe('0 credits');
+
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('A red kite over green hills');
+    const generate = page.getByRole('button', { name: 'Generate' });
+    await expect(generate.isDisabled()).resolves.toBe(true);
+    // The reason is the button's description, so a screen reader hears it with the button.
+    const reasonId = await generate.getAttribute('aria-describedby');
+    const reason = page.locator(`[id="${reasonId}"]`);
+    await expect(reason.textContent()).resolves.toMatch(/^This needs 3 credits; you have 0 credits\./);
+
+    // This server has no billing: the upgrade offer says so instead of failing silently.
+    await reason.getByRole('button', { name: /Go Pro|Upgrade/ }).click();
+    await expect(reason.getByRole('alert').textContent()).resolves.toBe('Billing is not configured on this server.');
+    expect(problems.pageErrors.map(String)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('cancel gives the credits back: the card says so, the balance and the ledger too', async () => {
+    const params = { seconds: 1, fps: 12, width: 320, height: 240 };
+    const cost = costOf('video', '', VideoParams.parse(params));
+    const { user, page } = await personWith(cost, 'thrifty');
+    const problems = watchProblems(page);
+
+    const card = await submitJob(page, 'video', 'Waves rolling onto a quiet beach', params);
+    await card.locator('.badge.status-queued').waitFor();
+    await expect.poll(() => page.locator('.balance').textContent()).toBe('0 credits');
+    await page.getByRole('textbox', { name: 'Prompt', exact: true }).fill('One more, please');
+    await expect(page.getByRole('button', { name: 'Generate' }).isDisabled()).resolves.toBe(true);
+
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await card.locator('.badge.status-canceled').waitFor();
+    await expect(card.locator('.notice-refund').textContent()).resolves.toBe(`Canceled. ${cost} credits refunded to your balance.`);
+    await expect.poll(() => page.locator('.balance').textContent()).toBe(`${cost} credits`);
+    await expect(page.getByRole('button', { name: 'Generate' }).isEnabled()).resolves.toBe(true);
+    expect(await ledgerBalance(web.platform.pool, user.id)).toEqual({ balance: cost, ledgerSum: cost });
+
+    await page.getByRole('link', { name: 'Credits', exact: true }).click();
+    const ledger = page.locator('table.ledger tbody tr');
+    await ledger.first().waitFor();
+    await expect(ledger.first().textContent()).resolves.toContain(`Refunded`);
+    await expect(ledger.first().locator('td.num').textContent()).resolves.toBe(`+${cost}`);
+    await expect(ledger.nth(1).locator('td.num').textContent()).resolves.toBe(`−${cost}`);
+
+    expect(describeConsole(problems.consoleErrors)).toEqual([]);
+    expect(problems.pageErrors.map(String)).toEqual([]);
+  });
+});
