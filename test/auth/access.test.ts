@@ -78,10 +78,21 @@ const routes = (): Route[] => [
   { method: 'POST', path: '/api/keys', body: {} },
   { method: 'DELETE', path: `/api/keys/${bobs.key}`, resource: 'key' },
   { method: 'POST', path: '/api/billing/checkout', body: {} },
+  // Admin routes: Bob is no admin, so even he is refused.
+  { method: 'GET', path: '/api/admin/dlq', owner: 403 },
+  { method: 'POST', path: '/api/admin/dlq/retry-all', body: {}, owner: 403 },
+  { method: 'POST', path: `/api/admin/dlq/${bobs.job}/retry`, body: {}, owner: 403 },
+  { method: 'GET', path: '/api/admin/queue', owner: 403 },
+  { method: 'POST', path: '/api/admin/queue/pause', body: {}, owner: 403 },
+  { method: 'POST', path: '/api/admin/queue/resume', body: {}, owner: 403 },
+  { method: 'PUT', path: '/api/admin/queue/concurrency', body: { perWorker: 2 }, owner: 403 },
 ];
 
-/** Routes anyone may call: health, public prices and queue estimates, the signed webhook, sign-in itself, signed file links. */
-const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /api/pricing', 'GET /api/queue', 'POST /api/billing/webhook', 'GET /auth/google', 'GET /auth/google/callback', 'POST /auth/logout', 'GET /files/*', 'GET *']);
+/**
+ * Routes anyone may call: health, metrics (for the scraper; kept off the public load balancer),
+ * public prices and queue estimates, the signed webhook, sign-in itself, signed file links.
+ */
+const PUBLIC = new Set(['GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /api/pricing', 'GET /api/queue', 'POST /api/billing/webhook', 'GET /auth/google', 'GET /auth/google/callback', 'POST /auth/logout', 'GET /files/*', 'GET *']);
 
 const byKey = (who: Person) => ({ authorization: `Bearer ${who.key}` });
 const bySession = (who: Person) => ({ cookie: who.cookie, origin: platform.baseUrl });
