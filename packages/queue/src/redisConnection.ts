@@ -32,3 +32,14 @@ export async function checkEvictionPolicy(redis: Redis): Promise<string | null> 
   const policy = reply[1] ?? 'unknown';
   return policy === 'noeviction' ? null : `Redis maxmemory-policy is "${policy}"; BullMQ needs "noeviction" or queued jobs may be lost.`;
 }
+
+/**
+ * True when an ioredis error says Redis cannot be reached right now (the producer connection
+ * is down and queues nothing, or gave up retrying), as opposed to a command Redis refused.
+ * The HTTP layer answers these with 503 `queue_unavailable`.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return /^(Stream isn't writeable|Connection is closed|connect ECONNREFUSED|read ECONNRESET)/.test(error.message);
+}

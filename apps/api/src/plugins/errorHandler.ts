@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '@atelier/contracts';
 import { isDatabaseUnavailable } from '@atelier/db';
+import { isRedisUnavailable } from '@atelier/queue';
 
 /** Fastify's own errors, by their code, as ours. */
 const fastifyCodes: Record<string, ErrorCode> = {
@@ -22,6 +23,7 @@ function toAppError(error: FastifyError | Error): AppError {
   }
   if (error instanceof SyntaxError) return new AppError('invalid_json');
   if (isDatabaseUnavailable(error)) return new AppError('database_unavailable');
+  if (isRedisUnavailable(error)) return new AppError('queue_unavailable');
   const code = 'code' in error ? fastifyCodes[error.code] : undefined;
   if (code) return new AppError(code);
   if ('statusCode' in error && error.statusCode === 429) return new AppError('rate_limited');

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestPlatform, type TestUser } from '../support/platform.ts';
+import { quickImage, submit } from './support/jobs.ts';
+
+const SUBMITS_PER_WINDOW = 40;
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  // No worker: jobs stay queued, so their streams stay open.
+  platform = await TestPlatform.start({ SUBMIT_RATE_LIMIT_MAX: String(SUBMITS_PER_WINDOW), SSE_MAX_STREAMS_PER_USER: '3' });
+});
+afterAll(async () => platform?.stop());
+
+async function timedSubmit(baseUrl: string, user: TestUser): Promise<{ status: number; ms: number; retryAfter: string | null; code?: string }> {
+  const start = performance.now();
+  const response = await fetch(`${baseUrl}/api/generate/image`, {
+    method: 'POST', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(quickImage),
+  });
+  const body = (await response.json()) as { error?: { code: string } };
+  return { status: response.status, ms: performance.now() - start, retryAfter: response.headers.get('retry-after'), code: body.error?.code };
+}
+
+const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1]!;
+
+describe('abuse', () => {
+  it('one user flooding submits gets 429 with Retry-After, across API processes, while another user\'s submits stay fast', async () => {
+    const flooder = await platform.createUser({ plan: 'pro', credits: 100_000 });
+    const quiet = await platform.createUser({ plan: 'pro', credits: 100_000 });
+    const baseline: number[] = [];
+    for (let i = 0; i < 15; i++) baseline.push((await timedSubmit(platform.baseUrl, quiet)).ms);
+
+    let flooding = true;
+    const flood = Promise.all(Array.from({ length: 10 }, async () => {
+      const answers = [];
+      while (flooding) answers.push(await timedSubmit(platform.baseUrl, flooder));
+      return answers;
+    })).then((all) => all.flat());
+    const during: { status: number; ms: number }[] = [];
+    try {
+      for (let i = 0; i < 15; i++) during.push(await timedSubmit(platform.baseUrl, quiet));
+    } finally {
+      flooding = false;
+    }
+    const answers = await flood;
+    expect(during.map((a) => a.status)).toEqual(Array(15).fill(202));
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(SUBMITS_PER_WINDOW);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThan(50);
+    expect(limited[0]).toMatchObject({ code: 'rate_limited' });
+    expect(Number(limited[0]!.retryAfter)).toBeGreaterThan(0);
+    // Loosely: the quiet user's p99 stays within 2× its baseline, with room for a loaded machine (bench/ measures it precisely).
+    expect(p99(during.map((a) => a.ms))).toBeLessThan(2 * p99(baseline) + 100);
+
+    // The count is in Redis: another API process refuses the flooder too.
+    const other = await platform.startApiProcess({ SUBMIT_RATE_LIMIT_MAX: String(SUBMITS_PER_WINDOW) });
+    expect((await timedSubmit(other.baseUrl, flooder)).status).toBe(429);
+    expect((await timedSubmit(other.baseUrl, quiet)).status).toBe(202);
+    other.process.kill('SIGKILL');
+  }, 60_000);
+
+  it('caps the job streams one user holds open: 429 rate_limited with Retry-After', async () => {
+    const user = await platform.createUser({ credits: 1_000 });
+    const job = await submit(platform.baseUrl, user, 'image', quickImage);
+    const controllers = [new AbortController(), new AbortController(), new AbortController()];
+    try {
+      for (const controller of controllers) {
+        const open = await fetch(platform.baseUrl + job.streamUrl, { headers: user.headers, signal: controller.signal });
+        expect(open.status).toBe(200);
+      }
+      const refused = await fetch(platform.baseUrl + job.streamUrl, { headers: user.headers });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      const someoneElse = await platform.createUser({ credits: 100 });
+      const theirs = await submit(platform.baseUrl, someoneElse, 'image', quickImage);
+      const allowed = new AbortController();
+      expect((await fetch(platform.baseUrl + theirs.streamUrl, { headers: someoneElse.headers, signal: allowed.signal })).status).toBe(200);
+      allowed.abort();
+    } finally {
+      for (const controller of controllers) controller.abort();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJobEvents } from '@atelier/queue';
+import { TestPlatform, type TestUser } from '../support/platform.ts';
+import { followStream } from '../support/sseFailoverClient.ts';
+import { creditMovesOf, expectExactLedger, historyOf, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
+
+let platform: TestPlatform;
+let user: TestUser;
+
+beforeAll(async () => {
+  platform = await TestPlatform.start();
+  user = await platform.createUser({ plan: 'pro', credits: 2_000 });
+});
+afterAll(async () => {
+  await expectExactLedger(platform, [user.user.id]);
+  await platform?.stop();
+});
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => {
+  if (child.exitCode !== null) resolve(child.exitCode);
+  else child.once('exit', (code) => resolve(code));
+});
+
+describe('clean shutdown', () => {
+  it('SIGTERM an API with 100 open streams: every client resumes on a second API, no gap, no duplicate', async () => {
+    const env = { SSE_MAX_STREAMS_PER_USER: '200', SSE_RETRY_MS: '200' };
+    const [first, second] = await Promise.all([platform.startApiProcess(env), platform.startApiProcess(env)]);
+    const worker = await platform.startWorker({ WORKER_CONCURRENCY: '2' });
+    const video = { ...slowVideo, params: { ...slowVideo.params, seconds: 3 } };
+    const jobs = await Promise.all(Array.from({ length: 4 }, () => submit(first.baseUrl, user, 'video', video)));
+    let opened = 0;
+    const streams = jobs.flatMap((job) => Array.from({ length: 25 }, () => {
+      let counted = false;
+      return followStream([first.baseUrl, second.baseUrl], job.streamUrl, user.headers, {
+        timeoutMs: 90_000,
+        onEvent: () => !counted && (counted = true) && opened++,
+      }).then((result) => ({ job, result }));
+    }));
+    await waitFor('100 streams open', async () => opened === 100, 30_000, 50);
+
+    first.process.kill('SIGTERM');
+    const startedAt = Date.now();
+    expect(await exited(first.process)).toBe(0);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+
+    const results = await Promise.all(streams);
+    let resumed = 0;
+    for (const { job, result } of results) {
+      const ids = result.events.filter((e) => e.id).map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const everything = (await readJobEvents(platform.redis, job.id, null)).map((entry) => entry.id);
+      expect(ids).toEqual(everything);
+      expect(result.events.at(-1)!.data.status).toBe('succeeded');
+      if (result.reconnects > 0) {
+        resumed++;
+        expect(result.events.at(-1)!.via).toBe(second.baseUrl);
+      }
+    }
+    // Streams of a job still running at SIGTERM all moved over.
+    expect(resumed).toBeGreaterThanOrEqual(50);
+    worker.kill('SIGKILL');
+    second.process.kill('SIGKILL');
+  }, 120_000);
+
+  it('SIGTERM a worker mid-job: it hands the job back within its grace period and exits; another worker finishes it, charged once', async () => {
+    const stopping = await platform.startWorker({ WORKER_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '1000' });
+    const job = await submit(platform.baseUrl, user, 'video', slowVideo);
+    await waitFor('the job to run', async () => (await waitForStatus(platform, job.id, ['running', 'succeeded'])).status === 'running');
+    const taker = await platform.startWorker({ WORKER_CONCURRENCY: '1' });
+    const startedAt = Date.now();
+    stopping.kill('SIGTERM');
+    expect(await exited(stopping)).toBe(0);
+    expect(Date.now() - startedAt).toBeLessThan(8_000);
+    expect((await waitForStatus(platform, job.id, ['succeeded', 'failed'], 60_000)).status).toBe('succeeded');
+    const history = await historyOf(platform, job.id);
+    expect(history.map((h) => h.outcome)).toEqual(['returned', 'succeeded']);
+    expect((await creditMovesOf(platform, job.id)).map((m) => m.kind)).toEqual(['reserve', 'charge']);
+    taker.kill('SIGKILL');
+  }, 90_000);
+});
