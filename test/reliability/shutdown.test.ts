@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJobEvents } from '@atelier/queue';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { followStream } from '../support/sseFailoverClient.ts';
-import { creditMovesOf, expectExactLedger, historyOf, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
+import { creditMovesOf, expectExactLedger, historyOf, jobRow, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
 
 let platform: TestPlatform;
 let user: TestUser;
@@ -66,12 +66,18 @@ describe('clean shutdown', () => {
   it('SIGTERM a worker mid-job: it hands the job back within its grace period and exits; another worker finishes it, charged once', async () => {
     const stopping = await platform.startWorker({ WORKER_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '1000' });
     const job = await submit(platform.baseUrl, user, 'video', slowVideo);
-    await waitFor('the job to run', async () => (await waitForStatus(platform, job.id, ['running', 'succeeded'])).status === 'running');
-    const taker = await platform.startWorker({ WORKER_CONCURRENCY: '1' });
+    await waitFor('the job to run', async () => (await waitForStatus(platform, job.id, ['running', 'succeeded'])).status === 'running', 30_000, 20);
     const startedAt = Date.now();
     stopping.kill('SIGTERM');
     expect(await exited(stopping)).toBe(0);
     expect(Date.now() - startedAt).toBeLessThan(8_000);
+    // Handed back, not failed: it waits for the next worker with its attempts intact.
+    const waiting = await jobRow(platform, job.id);
+    expect(waiting.status).toBe('queued');
+    expect(await platform.services!.queue.getJobState(job.id)).toMatch(/^(waiting|prioritized)$/);
+    expect((await platform.services!.queue.getJob(job.id))!.attemptsMade).toBe(0);
+
+    const taker = await platform.startWorker({ WORKER_CONCURRENCY: '1' });
     expect((await waitForStatus(platform, job.id, ['succeeded', 'failed'], 60_000)).status).toBe('succeeded');
     const history = await historyOf(platform, job.id);
     expect(history.map((h) => h.outcome)).toEqual(['returned', 'succeeded']);

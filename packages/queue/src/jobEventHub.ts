@@ -24,6 +24,13 @@ interface FollowerState extends Follower {
  */
 export class JobEventHub {
   private readonly followers = new Map<string, Set<FollowerState>>();
+  /**
+   * Each followed job's SUBSCRIBE, awaited by every follower of that job before it reads the
+   * stream: a second follower arriving while the first one's SUBSCRIBE is still in flight
+   * must not read history yet, or what is published between its read and the subscription
+   * would reach nobody.
+   */
+  private readonly subscriptions = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: Redis,
@@ -47,11 +54,12 @@ export class JobEventHub {
     if (!set) {
       set = new Set();
       this.followers.set(jobId, set);
-      await this.subscriber.subscribe(jobEventsKey(jobId));
+      this.subscriptions.set(jobId, this.subscriber.subscribe(jobEventsKey(jobId)));
     }
     set.add(state);
     const stop = () => this.unfollow(jobId, state);
     try {
+      await this.subscriptions.get(jobId);
       await this.catchUp(jobId, state);
     } catch (error) {
       stop();
@@ -64,6 +72,7 @@ export class JobEventHub {
     const set = this.followers.get(jobId);
     if (!set?.delete(state) || set.size > 0) return;
     this.followers.delete(jobId);
+    this.subscriptions.delete(jobId);
     // A later follow() subscribes again; Redis applies the two in order on this one connection.
     this.subscriber.unsubscribe(jobEventsKey(jobId)).catch((error: Error) => state.fail(error));
   }
