@@ -1,19 +1,23 @@
 import type { Logger } from 'pino';
-import { queues } from '@atelier/contracts';
+import { plans, queues } from '@atelier/contracts';
 import { promoteWaitingJobs, type Pool } from '@atelier/db';
 import type { GenerationQueue } from '@atelier/queue';
 
+/** The best plan's priority: its jobs are served first already and never need aging. */
+const topPriority = Math.min(...Object.values(plans).map((plan) => plan.queuePriority));
+
 /**
- * Pro jobs are served first, but a job that has waited `promoteAfterMs` jumps to the head of
- * the queue, whatever its plan: under a steady Pro backlog, Free jobs still start within a
- * bounded wait. Safe to run in every worker: each job is promoted by one of them.
+ * Pro jobs are served first, but a Free job that has waited `promoteAfterMs` jumps to the head
+ * of the queue: under a steady Pro backlog it still starts within that wait plus the run of
+ * the jobs already in the worker slots. Safe to run in every worker: each job is promoted by
+ * one of them.
  */
 export async function promoteAgedJobs(pool: Pool, queue: GenerationQueue, promoteAfterMs: number, log: Logger): Promise<number> {
-  const promoted = await promoteWaitingJobs(pool, promoteAfterMs, queues.generation.promotedPriority);
+  const promoted = await promoteWaitingJobs(pool, promoteAfterMs, topPriority, queues.generation.promotedPriority);
   for (const { id } of promoted) {
     const job = await queue.getJob(id);
     // Taken by a worker meanwhile, or lost with Redis (the reconciler re-adds it at the new priority).
-    if (!job || !(await job.isWaiting())) continue;
+    if (!job || !['prioritized', 'waiting'].includes(await job.getState())) continue;
     await job.changePriority({ priority: queues.generation.promotedPriority });
   }
   if (promoted.length > 0) log.info({ promoted: promoted.length }, 'promoted jobs that waited too long');

@@ -16,7 +16,7 @@ export const queues = {
     attempts: 3,
     backoffMs: 1000,
     /**
-     * Aging, so a Free job is never starved: a job that has waited this long is given
+     * Aging, so a Free job is never starved: a job behind the best plan's that has waited this long is given
      * `promotedPriority`. BullMQ serves a job with no priority (0) before every prioritized
      * one, so a promoted job starts as soon as a worker slot frees: the published maximum
      * wait is this plus one run of the slowest job ahead of it.

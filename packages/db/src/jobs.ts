@@ -319,16 +319,16 @@ export async function discardUnqueuedJob(pool: Pool, id: string): Promise<void> 
 }
 
 /**
- * Aging: jobs waiting longer than `olderThanMs` at a priority below `promotedPriority` are
- * raised to it. The conditional UPDATE hands each job to exactly one caller, which then moves
- * it in the queue too.
+ * Aging: jobs waiting longer than `olderThanMs` at a priority number above `topPriority` (so
+ * behind the best plan's jobs) are raised to `promotedPriority`. The conditional UPDATE hands
+ * each job to exactly one caller, which then moves it in the queue too.
  */
-export async function promoteWaitingJobs(db: Queryable, olderThanMs: number, promotedPriority: number): Promise<{ id: string }[]> {
+export async function promoteWaitingJobs(db: Queryable, olderThanMs: number, topPriority: number, promotedPriority: number): Promise<{ id: string }[]> {
   const { rows } = await db.query<{ id: string }>(
-    `UPDATE generation_jobs SET priority = $2
-     WHERE status = 'queued' AND priority <> $2 AND created_at < now() - make_interval(secs => $1 / 1000.0)
+    `UPDATE generation_jobs SET priority = $3
+     WHERE status = 'queued' AND priority > $2 AND created_at < now() - make_interval(secs => $1 / 1000.0)
      RETURNING id`,
-    [olderThanMs, promotedPriority],
+    [olderThanMs, topPriority, promotedPriority],
   );
   return rows;
 }
