@@ -51,8 +51,9 @@ try {
   await platform.pool.query('DELETE FROM generation_jobs');
 
   await platform.startWorker({ LOG_LEVEL: 'warn' });
-  const user = await platform.createUser({ plan: 'pro', credits: 100_000_000 });
-  const headers = { ...user.headers, 'content-type': 'application/json' };
+  // Enough users, round-robin, that none reaches the submit rate limit (120 a minute each).
+  const cyclers = await Promise.all(Array.from({ length: 10 }, () => platform.createUser({ plan: 'pro', credits: 100_000_000 })));
+  let nextCycler = 0;
 
   // (b) Job cycle: platform vs minimal baseline.
   await platform.pool.query(`CREATE TABLE baseline_jobs (id uuid PRIMARY KEY, prompt text NOT NULL, status text NOT NULL DEFAULT 'queued')`);
@@ -68,8 +69,10 @@ try {
   await baselineEvents.waitUntilReady();
 
   const platformCycle = async () => {
+    const user = cyclers[nextCycler++ % cyclers.length]!;
     const start = performance.now();
-    const submitted = await fetch(`${api.baseUrl}/api/generate/image`, { method: 'POST', headers, body });
+    const submitted = await fetch(`${api.baseUrl}/api/generate/image`, { method: 'POST', headers: { ...user.headers, 'content-type': 'application/json' }, body });
+    if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${await submitted.text()}`);
     const { streamUrl } = (await submitted.json()) as { streamUrl: string };
     const stream = await fetch(api.baseUrl + streamUrl, { headers: user.headers });
     const decoder = new TextDecoder();

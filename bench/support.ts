@@ -1,11 +1,22 @@
-/** Shared by the benchmarks: percentiles and a plain report line. */
+/** Shared by the benchmarks: percentiles, a plain report line, child processes, Redis clean-up. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import type { Redis } from 'ioredis';
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export const median = (values: number[]) => percentile(values, 50);
+/** The middle value; for an even count, the mean of the two middle ones. */
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -36,4 +47,73 @@ export class Floors {
   exit(): never {
     process.exit(this.missed.length === 0 ? 0 : 1);
   }
+}
+
+/**
+ * A TypeScript file of bench/ as its own Node process (through tsx), resolved once it prints
+ * `ready` on a line of its stdout (the rest of that line is returned). stderr is inherited.
+ */
+export async function spawnBenchProcess(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  options: { ready?: string; nodeArgs?: string[]; ipc?: boolean } = {},
+): Promise<{ child: ChildProcess; line: string }> {
+  const ready = options.ready ?? 'ready';
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', new URL(file, import.meta.url).pathname], {
+    env,
+    stdio: options.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const at = text.indexOf(ready);
+      if (at < 0) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve(text.slice(at + ready.length).split('\n')[0]!.trim());
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
+  });
+  return { child, line };
+}
+
+/** Stop a child process and wait for it to be gone. */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+/**
+ * Delete every Redis key that matches `pattern` (SCAN, not KEYS: other runs share this Redis),
+ * except those `keep` says to keep.
+ */
+export async function deleteKeys(redis: Redis, pattern: string, keep: (key: string) => boolean = () => false): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    const keys = found.filter((key) => !keep(key));
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/** The load average and how many cores, for the report: other runs may be loading the machine. */
+export function machineLine(): string {
+  const [one, five] = loadavg();
+  return `machine: ${cpus().length} cores, load average ${one!.toFixed(1)} (1 min) ${five!.toFixed(1)} (5 min), node ${process.version}`;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat(5); the split above starts at field 3.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }

@@ -32,15 +32,15 @@ export const apiConfigSchema = z.object({
   RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
   /** On SIGTERM, in-flight requests get this long before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
-  /** The built web app (`npm run build -w @atelier/web`), served at /app. */
-  WEB_DIST_DIR: buildDir('apps/web/dist'),
-  /** The built landing page (`npm run build -w @atelier/landing`), served at /. */
-  LANDING_DIST_DIR: buildDir('apps/landing/dist'),
   /** Comma-separated emails of the accounts that may use /api/admin (queue pause, resume, concurrency, dead letters). */
   ADMIN_EMAILS: z
     .string()
     .default('')
     .transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
+  /** The built web app (`npm run build -w @atelier/web`), served at /app. */
+  WEB_DIST_DIR: buildDir('apps/web/dist'),
+  /** The built landing page (`npm run build -w @atelier/landing`), served at /. */
+  LANDING_DIST_DIR: buildDir('apps/landing/dist'),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

@@ -11,6 +11,8 @@ export const FINISHED_STREAM_TTL_SECONDS = 24 * 3_600;
 export interface JobEventEntry {
   id: string;
   event: JobEvent;
+  /** The event's JSON exactly as stored and published (`JSON.stringify(event)`), so a reader need not encode it again. */
+  data?: string;
 }
 
 // XADD and PUBLISH in one script: atomic, one round trip for any number of events, and pub/sub
@@ -50,7 +52,10 @@ export async function appendJobEvent(redis: Redis, jobId: string, event: JobEven
   return id!;
 }
 
-const parseEntry = ([id, fields]: [string, string[]]): JobEventEntry => ({ id, event: JSON.parse(fields[1] ?? 'null') as JobEvent });
+const parseEntry = ([id, fields]: [string, string[]]): JobEventEntry => {
+  const data = fields[1] ?? 'null';
+  return { id, event: JSON.parse(data) as JobEvent, data };
+};
 
 /** Entries strictly after `afterId` (all of them when null). */
 export async function readJobEvents(redis: Redis, jobId: string, afterId: string | null): Promise<JobEventEntry[]> {
@@ -66,13 +71,21 @@ export async function oldestJobEventId(redis: Redis, jobId: string): Promise<str
 
 export function parsePublishedEntry(message: string): JobEventEntry {
   const space = message.indexOf(' ');
-  return { id: message.slice(0, space), event: JSON.parse(message.slice(space + 1)) as JobEvent };
+  const data = message.slice(space + 1);
+  return { id: message.slice(0, space), event: JSON.parse(data) as JobEvent, data };
 }
 
-/** Stream ids are `ms-seq`; compare them as numbers, part by part. */
+/**
+ * Stream ids are `ms-seq`; compare them as numbers, part by part. Called for every follower of
+ * every published event, so it allocates no arrays.
+ */
 export function compareStreamIds(a: string, b: string): number {
-  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
-  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  const aDash = a.indexOf('-');
+  const bDash = b.indexOf('-');
+  const aMs = Number(aDash < 0 ? a : a.slice(0, aDash));
+  const bMs = Number(bDash < 0 ? b : b.slice(0, bDash));
+  const aSeq = aDash < 0 ? 0 : Number(a.slice(aDash + 1));
+  const bSeq = bDash < 0 ? 0 : Number(b.slice(bDash + 1));
   return aMs - bMs || aSeq - bSeq;
 }
 

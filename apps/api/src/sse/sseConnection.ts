@@ -3,6 +3,10 @@ import type { ServerResponse } from 'node:http';
 /** A slow client may hold this much unsent data before it is cut off (it reconnects and resumes). */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
+/** One SSE event as written on the wire; `json` is the event's data, already encoded. */
+export const sseFrame = (type: string, json: string, id?: string): string =>
+  `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${json}\n\n`;
+
 /** One Server-Sent Events response, written raw: no framework helper between us and the socket. */
 export class SseConnection {
   private closed = false;
@@ -22,7 +26,15 @@ export class SseConnection {
   }
 
   send(type: string, data: unknown, id?: string): void {
-    this.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.write(sseFrame(type, JSON.stringify(data), id));
+  }
+
+  /**
+   * A frame made once by `sseFrame`, e.g. for every stream of a job that gets the same event.
+   * As bytes, it is written to each socket without being encoded again.
+   */
+  sendFrame(frame: string | Uint8Array): void {
+    this.write(frame);
   }
 
   comment(text: string): void {
@@ -51,7 +63,7 @@ export class SseConnection {
     this.response.end(() => this.response.socket?.end());
   }
 
-  private write(chunk: string): void {
+  private write(chunk: string | Uint8Array): void {
     if (this.isClosed) return;
     if (this.response.writableLength > MAX_BUFFERED_BYTES) {
       this.response.destroy();

@@ -1,13 +1,27 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isTerminal, isTerminalEvent } from '@atelier/contracts';
 import { findJobForUser, type User } from '@atelier/db';
-import { compareStreamIds, isValidStreamId, oldestJobEventId } from '@atelier/queue';
+import { compareStreamIds, isValidStreamId, oldestJobEventId, type JobEventEntry } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
-import { SseConnection } from './sseConnection.ts';
+import { SseConnection, sseFrame } from './sseConnection.ts';
 
 /** A client over its stream cap is told to try again after this: by then a job of theirs has likely ended. */
 const STREAM_CAP_RETRY_AFTER_MS = 5_000;
+
+/**
+ * The hub hands one entry object to every stream of the job (2,000 viewers of one job get the
+ * same object), so the frame is serialised and UTF-8 encoded once per event, not once per stream.
+ */
+const frames = new WeakMap<JobEventEntry, Buffer>();
+function frameOf(entry: JobEventEntry): Buffer {
+  let frame = frames.get(entry);
+  if (frame === undefined) {
+    frame = Buffer.from(sseFrame(entry.event.type, entry.data ?? JSON.stringify(entry.event), entry.id));
+    frames.set(entry, frame);
+  }
+  return frame;
+}
 
 function lastEventId(request: FastifyRequest): string | null {
   const header = request.headers['last-event-id'];
@@ -42,12 +56,16 @@ export async function streamJobEvents(services: ApiServices, user: User, jobId: 
   if (resuming && cursor === null) sse.send('reset', { type: 'reset', reason: 'The events after your Last-Event-ID are no longer kept.' });
   if (cursor === null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
 
+  // The closures below live as long as the stream, so they capture these few values rather
+  // than the job and user rows (bench/sseFanout.ts: about 0.6 KiB less heap per idle stream).
+  const { kind } = job;
+  const logFields = { request_id: request.id, user_id: user.id, job_id: jobId };
   let stop: (() => void) | null = null;
   let untrackPosition: (() => void) | null = null;
   const followPosition = (waiting: boolean) => {
     if (waiting === (untrackPosition !== null)) return;
     if (waiting) {
-      untrackPosition = services.queuePositions.track(jobId, job.kind, (position, etaSeconds) =>
+      untrackPosition = services.queuePositions.track(jobId, kind, (position, etaSeconds) =>
         sse.send('queue', { type: 'queue', position, etaSeconds }),
       );
     } else {
@@ -65,13 +83,14 @@ export async function streamJobEvents(services: ApiServices, user: User, jobId: 
 
   try {
     stop = await services.events.follow(jobId, cursor, {
-      deliver: ({ id, event }) => {
-        sse.send(event.type, event, id);
+      deliver: (entry) => {
+        const { event } = entry;
+        sse.sendFrame(frameOf(entry));
         if (event.type === 'status') followPosition(event.status === 'queued');
         if (isTerminalEvent(event)) close();
       },
       fail: (error) => {
-        request.log.warn({ err: error, job_id: jobId }, 'job stream lost its catch-up; closing so the client resumes');
+        services.log.warn({ err: error, ...logFields }, 'job stream lost its catch-up; closing so the client resumes');
         close();
       },
     });
