@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { pino } from 'pino';
 import { loadConfigOrExit } from '@atelier/config';
 import { queues, type GenerationPayload } from '@atelier/contracts';
-import { createPool } from '@atelier/db';
+import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
 import { createEngines } from '@atelier/engines';
 import { checkEvictionPolicy, createDeadLetterQueue, createGenerationQueue, createRedis, onCancel } from '@atelier/queue';
 import { createObjectStore } from '@atelier/storage';
@@ -92,6 +92,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(deps, queue, config.RECONCILE_MIN_AGE_MS, log), log),
     runPeriodically('promote', config.PROMOTE_INTERVAL_MS, () => promoteAgedJobs(pool, queue, config.QUEUE_PROMOTE_AFTER_MS, log), log),
     runPeriodically('concurrency', config.WORKER_SETTINGS_POLL_MS, followOverride, log),
+    // Idempotency-Key answers are promised for 24 hours; keep them two days, then let them go.
+    runPeriodically('idempotency-keys', 3_600_000, () => deleteOldIdempotencyKeys(pool, 48), log),
   ];
   log.info({ concurrency: worker.concurrency, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
 
