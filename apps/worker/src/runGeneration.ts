@@ -82,7 +82,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
   const [stored, posterKey, blurhash] = await Promise.all([
     deps.store.put(jobObjectKey(job.userId, job.id, `a${job.attempts}-output.${output.extension}`), output.data, { contentType: output.contentType }),
     poster ? storeFile(deps.store, job, poster, `poster.${poster.extension}`) : null,
-    finalBlurhash(output, poster, previewBlurhash),
+    finalBlurhash(measured.blurhash, poster, previewBlurhash),
   ]);
 
   const assetId = await completeJob(deps.pool, job.id, deps.workerId, {
@@ -137,9 +137,12 @@ async function announcePreview(deps: GenerationDeps, job: JobRow, image: Preview
   return blurhash;
 }
 
-/** The asset's placeholder: from the finished picture (image) or poster (video); voice has none. */
-async function finalBlurhash(output: GeneratedFile, poster: GeneratedFile | null, previewBlurhash: string | null): Promise<string | null> {
-  if (output.contentType.startsWith('image/')) return (await placeholderOf(output.data)).blurhash;
+/**
+ * The asset's placeholder: from the finished picture (validation hashed it while decoding) or
+ * the video's poster; voice has none.
+ */
+async function finalBlurhash(outputBlurhash: string | undefined, poster: GeneratedFile | null, previewBlurhash: string | null): Promise<string | null> {
+  if (outputBlurhash) return outputBlurhash;
   if (poster) return (await placeholderOf(poster.data)).blurhash;
   return previewBlurhash;
 }

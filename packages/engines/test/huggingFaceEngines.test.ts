@@ -43,7 +43,7 @@ describe('Hugging Face image engine', () => {
       inputs: 'a fox in the snow',
       parameters: { width: 384, height: 256, num_inference_steps: 4, seed: 7 },
     });
-    await expect(validateOutput(file!, { width: 384, height: 256 })).resolves.toEqual({ width: 384, height: 256 });
+    await expect(validateOutput(file!, { width: 384, height: 256 })).resolves.toMatchObject({ width: 384, height: 256 });
     expect(recording.progress().at(-1)).toBe(100);
   });
 

@@ -18,7 +18,7 @@ describe('local video engine', () => {
     expect(output).toMatchObject({ contentType: 'video/mp4', extension: 'mp4', width: 320, height: 240, durationSeconds: 2 });
     expect(await probe(output.data, signal)).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width: 320, height: 240, durationSeconds: 2 });
     await expect(validateOutput(output, { width: 320, height: 240, durationSeconds: 2 })).resolves.toMatchObject({ width: 320, height: 240 });
-    await expect(validateOutput(poster, { width: 320, height: 240 })).resolves.toEqual({ width: 320, height: 240 });
+    await expect(validateOutput(poster, { width: 320, height: 240 })).resolves.toMatchObject({ width: 320, height: 240 });
 
     const progress = recording.progress();
     expect(progress.every((percent, index) => index === 0 || percent > progress[index - 1]!)).toBe(true);

@@ -46,7 +46,7 @@ describe('OpenAI image engine', () => {
     expect(sent.path).toBe('/v1/images/generations');
     expect(sent.headers.authorization).toBe('Bearer sk-loopback');
     expect(JSON.parse(sent.body.toString())).toMatchObject({ model: 'gpt-image-1', prompt: 'a lighthouse', n: 1, size: '1536x1024' });
-    await expect(validateOutput(file!, { width: 640, height: 384 })).resolves.toEqual({ width: 640, height: 384 });
+    await expect(validateOutput(file!, { width: 640, height: 384 })).resolves.toMatchObject({ width: 640, height: 384 });
     expect(recording.progress().at(-1)).toBe(100);
   });
 

@@ -1,5 +1,5 @@
-import { encode } from 'blurhash';
 import sharp from 'sharp';
+import { encodeBlurhash } from './blurhashEncoder.ts';
 
 /** A BlurHash and the size of the picture it stands for, so the browser can reserve the space. */
 export interface Placeholder {
@@ -10,18 +10,17 @@ export interface Placeholder {
 
 /**
  * A BlurHash holds at most four cosine components a side, under two cycles across the
- * picture, so a small thumbnail carries all it can show. The encoder pays two cosines and
- * three powers per pixel per component, so the side is a trade: measured on the local
- * engine's pictures (bench/placeholder.ts), 32 px made the placeholder about 1.45× as slow
- * as the decode alone, 24 px about 1.25×, and 24 px hashes decode within a few levels of
- * 32 px ones. Hashing the full frame would cost hundreds of times more.
+ * picture, so a small thumbnail carries all it can show: 24 px hashes decode within a few
+ * levels of 32 px ones. A smaller picture is hashed as it is; enlarging it adds nothing.
  */
 const THUMBNAIL_SIDE = 24;
 /** Components along the long side; the short side gets fewer, in proportion. */
 const LONG_SIDE_COMPONENTS = 4;
 
-/** The one decode of a picture, shrunk for hashing, with the size of the source. */
+/** The one decode of a picture, shrunk for hashing, with the format and size of the source. */
 export interface Thumbnail {
+  /** As sharp names it: `png`, `jpeg`, … */
+  format: string;
   /** RGBA, as BlurHash takes it. */
   pixels: Uint8ClampedArray;
   width: number;
@@ -30,16 +29,21 @@ export interface Thumbnail {
   sourceHeight: number;
 }
 
+/**
+ * Shrinking reads every pixel of the source, so a truncated or corrupt picture fails here
+ * (sharp's default `failOn: 'warning'`): the same call validates the file.
+ */
 export async function thumbnailOf(image: Buffer): Promise<Thumbnail> {
   const decoder = sharp(image).autoOrient();
-  // The header gives the source size without decoding pixels; the one decode happens below.
-  const { autoOrient: source } = await decoder.metadata();
+  // The header gives the format and source size without decoding pixels; the one decode happens below.
+  const { format, autoOrient: source } = await decoder.metadata();
   const { data, info } = await decoder
-    .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside' })
+    .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true })
     .ensureAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
   return {
+    format,
     pixels: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
     width: info.width,
     height: info.height,
@@ -49,10 +53,13 @@ export async function thumbnailOf(image: Buffer): Promise<Thumbnail> {
 }
 
 export async function placeholderOf(image: Buffer): Promise<Placeholder> {
-  const thumbnail = await thumbnailOf(image);
+  return placeholderFrom(await thumbnailOf(image));
+}
+
+export function placeholderFrom(thumbnail: Thumbnail): Placeholder {
   const [componentsX, componentsY] = componentsFor(thumbnail.width, thumbnail.height);
   return {
-    blurhash: encode(thumbnail.pixels, thumbnail.width, thumbnail.height, componentsX, componentsY),
+    blurhash: encodeBlurhash(thumbnail.pixels, thumbnail.width, thumbnail.height, componentsX, componentsY),
     width: thumbnail.sourceWidth,
     height: thumbnail.sourceHeight,
   };

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { JobError } from '@atelier/contracts';
 import { runTool, ToolFailedError } from './ffmpeg.ts';
+import { placeholderFrom, thumbnailOf, type Thumbnail } from './placeholder.ts';
 import { probeFile, type MediaInfo } from './probe.ts';
 import { withTempDir } from './tempDir.ts';
 
@@ -25,6 +25,8 @@ export interface MeasuredOutput {
   width?: number;
   height?: number;
   durationSeconds?: number;
+  /** Pictures only: their placeholder, from the same decode that checked them. */
+  blurhash?: string;
 }
 
 type Check = (data: Buffer, expectation: OutputExpectation, signal: AbortSignal) => Promise<MeasuredOutput>;
@@ -55,17 +57,16 @@ export async function validateOutput(
 }
 
 async function checkImage(format: 'png' | 'jpeg', data: Buffer, expectation: OutputExpectation): Promise<MeasuredOutput> {
-  const decoded = await decodeImage(data);
-  if (decoded.format !== format) throw invalid(`image/${format} output is ${decoded.format}`);
-  expectSize(`image/${format}`, decoded, expectation);
-  return { width: decoded.width, height: decoded.height };
+  const thumbnail = await decodeImage(data);
+  if (thumbnail.format !== format) throw invalid(`image/${format} output is ${thumbnail.format}`);
+  const size = { width: thumbnail.sourceWidth, height: thumbnail.sourceHeight };
+  expectSize(`image/${format}`, size, expectation);
+  return { ...size, blurhash: placeholderFrom(thumbnail).blurhash };
 }
 
-async function decodeImage(data: Buffer): Promise<{ format: string; width: number; height: number }> {
+async function decodeImage(data: Buffer): Promise<Thumbnail> {
   try {
-    const { format } = await sharp(data).metadata();
-    const { info } = await sharp(data).raw().toBuffer({ resolveWithObject: true });
-    return { format, width: info.width, height: info.height };
+    return await thumbnailOf(data);
   } catch (error) {
     throw invalid(`image does not decode: ${(error as Error).message}`, error);
   }

@@ -1,7 +1,7 @@
 import { isBlurhashValid } from 'blurhash';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { placeholderOf } from '../src/index.ts';
+import { placeholderOf, thumbnailOf } from '../src/index.ts';
 
 const BASE83 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~';
 const base83 = (digits: string) => [...digits].reduce((value, digit) => value * 83 + BASE83.indexOf(digit), 0);
@@ -35,6 +35,11 @@ describe('placeholderOf', () => {
   it('keeps the colour of the picture', async () => {
     const placeholder = await placeholderOf(await solid(512, 512, [30, 90, 220]));
     expect(averageOf(placeholder.blurhash)).toEqual([30, 90, 220]);
+  });
+
+  it('hashes a picture smaller than the thumbnail as it is, without enlarging it', async () => {
+    const thumbnail = await thumbnailOf(await solid(8, 6, [10, 20, 30]));
+    expect(thumbnail).toMatchObject({ format: 'png', width: 8, height: 6, sourceWidth: 8, sourceHeight: 6 });
   });
 
   it('rejects bytes that are not a picture', async () => {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isBlurhashValid } from 'blurhash';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { JobError } from '@atelier/contracts';
-import { probe, runTool, validateOutput, withTempDir } from '../src/index.ts';
+import { placeholderOf, probe, runTool, validateOutput, withTempDir } from '../src/index.ts';
 
 const signal = new AbortController().signal;
 
@@ -39,8 +40,16 @@ describe('probe', () => {
 });
 
 describe('validateOutput', () => {
-  it('accepts a PNG of the expected size and measures it', async () => {
-    await expect(validateOutput({ data: await png(64, 48), contentType: 'image/png' }, { width: 64, height: 48 })).resolves.toEqual({ width: 64, height: 48 });
+  it('accepts a PNG of the expected size, measures it and gives its placeholder from the same decode', async () => {
+    const data = await png(64, 48);
+    const measured = await validateOutput({ data, contentType: 'image/png' }, { width: 64, height: 48 });
+    expect(measured).toEqual({ width: 64, height: 48, blurhash: (await placeholderOf(data)).blurhash });
+    expect(isBlurhashValid(measured.blurhash!).result).toBe(true);
+  });
+
+  it('refuses a truncated JPEG', async () => {
+    const data = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+    await invalidOutputOf(validateOutput({ data: data.subarray(0, data.length / 2), contentType: 'image/jpeg' }));
   });
 
   it('refuses a PNG of the wrong size', async () => {
