@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ImageParams } from '@atelier/contracts';
 import { validateOutput } from '@atelier/media';
 import { createInstantImageEngine, createLocalImageEngine } from '../src/index.ts';
+import { solidPng } from '../src/image/solidPng.ts';
 import { recordingContext, settleTimed } from './support/recordingContext.ts';
 
 const engine = createLocalImageEngine();
@@ -100,5 +101,19 @@ describe('instant image engine', () => {
     const [file] = await createInstantImageEngine().generate({ prompt: 'anything', params: ImageParams.parse({ seed: 1 }) }, recording.ctx);
     await expect(validateOutput(file!, { width: 8, height: 8 })).resolves.toMatchObject({ width: 8, height: 8 });
     expect(recording.progress()).toEqual([100]);
+  });
+
+  it('writes PNGs that decode to their one colour at every size', async () => {
+    for (const [width, height] of [[1, 1], [8, 8], [33, 5]] as const) {
+      const { data, info } = await sharp(solidPng(width, height, { r: 12, g: 200, b: 77 })).raw().toBuffer({ resolveWithObject: true });
+      expect(info).toMatchObject({ width, height, channels: 3 });
+      for (let pixel = 0; pixel < width * height; pixel++) expect([...data.subarray(pixel * 3, pixel * 3 + 3)]).toEqual([12, 200, 77]);
+    }
+  });
+
+  it('makes the same picture from the same prompt and seed, and another from another seed', async () => {
+    const make = async (seed: number) => (await createInstantImageEngine().generate({ prompt: 'p', params: ImageParams.parse({ seed }) }, recordingContext().ctx))[0]!.data;
+    expect((await make(1)).equals(await make(1))).toBe(true);
+    expect((await make(1)).equals(await make(2))).toBe(false);
   });
 });

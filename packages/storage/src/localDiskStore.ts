@@ -1,15 +1,15 @@
-import { open, readdir, rm, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '@atelier/contracts';
 import { assertValidLinkLifetime } from './linkLifetime.ts';
 import { nullIfMissingFile } from './missingFile.ts';
-import { METADATA_SUFFIX, metadataPathOf, readMetadataOrNull, writeMetadata } from './localObjectMetadata.ts';
+import { METADATA_SUFFIX, metadataPathOf, readMetadataOrNull, stageMetadata } from './localObjectMetadata.ts';
 import { assertValidObjectKey, assertValidObjectPrefix } from './objectKeyRules.ts';
 import { signFileLink } from './signedFileLinks.ts';
 import type { ObjectStore, PutOptions, StoredObject } from './types.ts';
 import { urlForKey } from './urlForKey.ts';
-import { writeFileAtomically } from './writeFileAtomically.ts';
+import { stageFile } from './stagedFile.ts';
 
 export interface LocalDiskStoreOptions {
   /** STORAGE_LOCAL_DIR; created on the first write. */
@@ -40,11 +40,27 @@ export class LocalDiskStore implements ObjectStore {
     this.root = resolve(options.directory);
   }
 
-  /** The sidecar goes first and the object last: the object's rename is the moment it exists. */
+  /**
+   * Both files are written and flushed at once (the flushes overlap), then the sidecar is
+   * renamed into place and the object last: the object's rename is the moment it exists.
+   */
   async put(key: string, data: Buffer, options: PutOptions): Promise<StoredObject> {
     const path = this.pathOf(key);
-    await writeMetadata(path, { contentType: options.contentType, cacheControl: options.cacheControl });
-    await writeFileAtomically(path, data);
+    await mkdir(dirname(path), { recursive: true });
+    const staged = await Promise.allSettled([
+      stageMetadata(path, { contentType: options.contentType, cacheControl: options.cacheControl }),
+      stageFile(path, data),
+    ]);
+    const [metadata, object] = staged.map((result) => (result.status === 'fulfilled' ? result.value : null));
+    try {
+      const failed = staged.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      await metadata!.commit();
+      await object!.commit();
+    } catch (error) {
+      await Promise.all([metadata?.discard(), object?.discard()]);
+      throw error;
+    }
     return { key, bytes: data.length, contentType: options.contentType };
   }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { nullIfMissingFile } from './missingFile.ts';
-import { writeFileAtomically } from './writeFileAtomically.ts';
+import { stageFile, type StagedFile } from './stagedFile.ts';
 
 /**
  * What the local-disk store remembers about an object besides its bytes, kept in a sidecar file
@@ -19,8 +19,8 @@ export function metadataPathOf(objectPath: string): string {
   return `${objectPath}${METADATA_SUFFIX}`;
 }
 
-export async function writeMetadata(objectPath: string, metadata: LocalObjectMetadata): Promise<void> {
-  await writeFileAtomically(metadataPathOf(objectPath), JSON.stringify(metadata));
+export function stageMetadata(objectPath: string, metadata: LocalObjectMetadata): Promise<StagedFile> {
+  return stageFile(metadataPathOf(objectPath), JSON.stringify(metadata));
 }
 
 /**

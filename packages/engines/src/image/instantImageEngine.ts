@@ -1,6 +1,6 @@
-import sharp from 'sharp';
 import { seededRandom } from '../seededRandom.ts';
 import type { Engine } from '../types.ts';
+import { solidPng } from './solidPng.ts';
 
 const SIDE = 8;
 
@@ -16,7 +16,7 @@ export function createInstantImageEngine(): Engine<'image'> {
       ctx.signal.throwIfAborted();
       const random = seededRandom('instant', prompt, params.seed ?? 0);
       const background = { r: Math.floor(random() * 256), g: Math.floor(random() * 256), b: Math.floor(random() * 256) };
-      const data = await sharp({ create: { width: SIDE, height: SIDE, channels: 3, background } }).png().toBuffer();
+      const data = solidPng(SIDE, SIDE, background);
       ctx.progress(100, 'done');
       return [{ role: 'output', data, contentType: 'image/png', extension: 'png', width: SIDE, height: SIDE }];
     },
