@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { createPool, insertJobWithReservation } from '@atelier/db';
 import { createGenerationQueue, createRedis, enqueueGeneration } from '@atelier/queue';
 
-const pool = createPool(process.env.DATABASE_URL!, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+// Prepared statements, as the API uses them: the baseline gets every advantage the platform has.
+const pool = createPool(process.env.DATABASE_URL!, Number(process.env.DATABASE_POOL_SIZE ?? 10), { preparedStatements: true });
 const redis = createRedis(process.env.REDIS_URL!, 'producer', (error) => console.error(`baseline redis: ${error.message}`));
 const queue = createGenerationQueue(redis, process.env.QUEUE_PREFIX!);
 

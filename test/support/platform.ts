@@ -116,9 +116,14 @@ export class TestPlatform {
     }
   }
 
-  /** Output is drained (a full pipe would stall the child) and errors go to this test's stderr. */
+  /**
+   * Output is drained (a full pipe would stall the child) and errors go to this test's stderr.
+   * With BENCH_CPU_PROFILE_DIR set, each child writes a V8 CPU profile there when it exits.
+   */
   private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv): ChildProcess {
-    const child = spawn(process.execPath, [atelierBin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(process.execPath, [...nodeArgs, atelierBin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     const output: string[] = [];

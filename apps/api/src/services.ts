@@ -29,7 +29,7 @@ export interface ApiServices {
 
 export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): ApiServices {
   const logRedisError = (role: string) => (error: Error) => log.warn({ err: error, role }, 'redis connection error');
-  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const redis = createRedis(config.REDIS_URL, 'producer', logRedisError('producer'));
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);

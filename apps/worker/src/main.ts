@@ -33,7 +33,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const log = pino({ name: 'worker', level: config.LOG_LEVEL, base: { pid: process.pid, worker_id: workerId } });
   const logRedisError = (role: string) => (error: Error) => log.warn({ err: error, role }, 'redis connection error');
 
-  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const redis = createRedis(config.REDIS_URL, 'worker', logRedisError('commands'));
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
   const warning = await checkEvictionPolicy(redis).catch((error: Error) => `could not read Redis eviction policy: ${error.message}`);

@@ -11,6 +11,8 @@ const url = (protocols: string[]) =>
 export const databaseConfig = {
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATABASE_POOL_SIZE: positiveInt(10),
+  /** Hot statements run by name, planned once per connection; see createPool in @atelier/db. */
+  DATABASE_PREPARED_STATEMENTS: flag(true),
 };
 
 export const redisConfig = {

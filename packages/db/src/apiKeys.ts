@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queryable } from './pool.ts';
+import { preparedStatement, type Queryable } from './pool.ts';
 import { userColumns, type User } from './users.ts';
 
 const KEY_PREFIX = 'atl_';
@@ -25,6 +25,17 @@ export async function createApiKey(db: Queryable, userId: string, name: string |
   return { key, info: rows[0]! };
 }
 
+const findUserByApiKeyStatement = preparedStatement(
+  'find-user-by-api-key',
+  `WITH k AS (
+     SELECT id, user_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL
+   ), touch AS (
+     UPDATE api_keys SET last_used_at = now()
+     FROM k WHERE api_keys.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')
+   )
+   SELECT ${userColumns()} FROM users JOIN k ON k.user_id = users.id`,
+);
+
 /**
  * The user a key belongs to, or null. Looked up by the key's SHA-256, so the comparison the
  * database does is on a hash the caller cannot steer: no timing oracle on the key itself.
@@ -32,16 +43,7 @@ export async function createApiKey(db: Queryable, userId: string, name: string |
  */
 export async function findUserByApiKey(db: Queryable, key: string): Promise<User | null> {
   if (!key.startsWith(KEY_PREFIX)) return null;
-  const { rows } = await db.query<User>(
-    `WITH k AS (
-       SELECT id, user_id, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL
-     ), touch AS (
-       UPDATE api_keys SET last_used_at = now()
-       FROM k WHERE api_keys.id = k.id AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute')
-     )
-     SELECT ${userColumns()} FROM users JOIN k ON k.user_id = users.id`,
-    [hashApiKey(key)],
-  );
+  const { rows } = await db.query<User>(findUserByApiKeyStatement([hashApiKey(key)]));
   return rows[0] ?? null;
 }
 

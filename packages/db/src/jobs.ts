@@ -1,5 +1,5 @@
 import type { JobKind, JobStatus } from '@atelier/contracts';
-import { inTransaction, type Pool, type Queryable } from './pool.ts';
+import { inTransaction, preparedStatement, type Pool, type Queryable } from './pool.ts';
 import { pageOf, type KeysetCursor, type Page } from './cursor.ts';
 
 export interface JobRow {
@@ -48,6 +48,20 @@ export interface NewJob {
 
 export type SubmitRefusal = 'insufficient_credits' | 'too_many_active_jobs';
 
+const insertJobStatement = preparedStatement(
+  'insert-job',
+  `WITH debit AS (
+     UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 AND active_jobs < $7 RETURNING id
+   ), j AS (
+     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost)
+     SELECT $1, $2, $3, $4, $5, $6 FROM debit RETURNING *
+   ), r AS (
+     INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
+     SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
+   )
+   SELECT ${jobColumns('j')} FROM j`,
+);
+
 /**
  * The job row and the reservation of its cost, in one statement (so one transaction and one
  * round trip). The debit's row lock serialises one user's concurrent submits, and its WHERE
@@ -55,32 +69,30 @@ export type SubmitRefusal = 'insufficient_credits' | 'too_many_active_jobs';
  * can be overrun. When refused, nothing is written and the reason is returned.
  */
 export async function insertJobWithReservation(db: Queryable, job: NewJob): Promise<JobRow | SubmitRefusal> {
-  const { rows } = await db.query<JobRow>(
-    `WITH debit AS (
-       UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 AND active_jobs < $7 RETURNING id
-     ), j AS (
-       INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost)
-       SELECT $1, $2, $3, $4, $5, $6 FROM debit RETURNING *
-     ), r AS (
-       INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
-       SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
-     )
-     SELECT ${jobColumns('j')} FROM j`,
-    [job.userId, job.kind, job.prompt, job.params, job.priority, job.cost, job.maxActiveJobs],
-  );
+  const { rows } = await db.query<JobRow>(insertJobStatement([job.userId, job.kind, job.prompt, job.params, job.priority, job.cost, job.maxActiveJobs]));
   if (rows[0]) return rows[0];
   const { rows: users } = await db.query<{ credits: number }>(`SELECT credits FROM users WHERE id = $1`, [job.userId]);
   return (users[0]?.credits ?? 0) < job.cost ? 'insufficient_credits' : 'too_many_active_jobs';
 }
 
+const findJobStatement = preparedStatement(
+  'find-job',
+  `SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1`,
+);
+
 export async function findJob(db: Queryable, id: string): Promise<JobRow | null> {
-  const { rows } = await db.query<JobRow>(`SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1`, [id]);
+  const { rows } = await db.query<JobRow>(findJobStatement([id]));
   return rows[0] ?? null;
 }
 
+const findJobForUserStatement = preparedStatement(
+  'find-job-for-user',
+  `SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1 AND user_id = $2`,
+);
+
 /** A user's job; another user's job is indistinguishable from a missing one. */
 export async function findJobForUser(db: Queryable, userId: string, id: string): Promise<JobRow | null> {
-  const { rows } = await db.query<JobRow>(`SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1 AND user_id = $2`, [id, userId]);
+  const { rows } = await db.query<JobRow>(findJobForUserStatement([id, userId]));
   return rows[0] ?? null;
 }
 
@@ -95,6 +107,24 @@ export async function listJobsForUser(db: Queryable, userId: string, limit: numb
   return pageOf(rows, limit);
 }
 
+const claimJobStatement = preparedStatement(
+  'claim-job',
+  `WITH j AS (
+     UPDATE generation_jobs
+     SET status = 'running', worker_id = $2, attempts = attempts + 1, progress = 0,
+         started_at = coalesce(started_at, now()), error_code = NULL, error_message = NULL
+     WHERE id = $1 AND status IN ('queued', 'running')
+     RETURNING *
+   ), abandoned AS (
+     UPDATE job_history SET ended_at = now(), outcome = 'abandoned'
+     FROM j WHERE job_history.job_id = j.id AND job_history.ended_at IS NULL
+   ), h AS (
+     INSERT INTO job_history (job_id, attempt, reservation_round, worker_id)
+     SELECT id, attempts, reservation_round, $2 FROM j
+   )
+   SELECT ${jobColumns('j')} FROM j`,
+);
+
 /**
  * A worker takes the job. `running → running` is allowed: a job whose worker died is taken
  * over by the next one, which BullMQ's lock makes the only holder. The same statement writes
@@ -102,25 +132,16 @@ export async function listJobsForUser(db: Queryable, userId: string, limit: numb
  * `abandoned`, so the history costs no extra round trip.
  */
 export async function claimJob(db: Queryable, id: string, workerId: string): Promise<JobRow | null> {
-  const { rows } = await db.query<JobRow>(
-    `WITH j AS (
-       UPDATE generation_jobs
-       SET status = 'running', worker_id = $2, attempts = attempts + 1, progress = 0,
-           started_at = coalesce(started_at, now()), error_code = NULL, error_message = NULL
-       WHERE id = $1 AND status IN ('queued', 'running')
-       RETURNING *
-     ), abandoned AS (
-       UPDATE job_history SET ended_at = now(), outcome = 'abandoned'
-       FROM j WHERE job_history.job_id = j.id AND job_history.ended_at IS NULL
-     ), h AS (
-       INSERT INTO job_history (job_id, attempt, reservation_round, worker_id)
-       SELECT id, attempts, reservation_round, $2 FROM j
-     )
-     SELECT ${jobColumns('j')} FROM j`,
-    [id, workerId],
-  );
+  const { rows } = await db.query<JobRow>(claimJobStatement([id, workerId]));
   return rows[0] ?? null;
 }
+
+const recordJobProgressStatement = preparedStatement(
+  'record-job-progress',
+  `UPDATE generation_jobs
+   SET progress = coalesce($3, progress), blurhash = coalesce($4, blurhash), preview_key = coalesce($5, preview_key)
+   WHERE id = $1 AND worker_id = $2 AND status = 'running'`,
+);
 
 /** Coarse progress and the placeholder, written only by the worker that holds the job. */
 export async function recordJobProgress(
@@ -129,12 +150,7 @@ export async function recordJobProgress(
   workerId: string,
   update: { progress?: number; blurhash?: string; previewKey?: string },
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE generation_jobs
-     SET progress = coalesce($3, progress), blurhash = coalesce($4, blurhash), preview_key = coalesce($5, preview_key)
-     WHERE id = $1 AND worker_id = $2 AND status = 'running'`,
-    [id, workerId, update.progress ?? null, update.blurhash ?? null, update.previewKey ?? null],
-  );
+  const { rowCount } = await db.query(recordJobProgressStatement([id, workerId, update.progress ?? null, update.blurhash ?? null, update.previewKey ?? null]));
   return rowCount === 1;
 }
 
@@ -150,39 +166,66 @@ export interface CompletedOutput {
   peaks: number[] | null;
 }
 
+const completeJobStatement = preparedStatement(
+  'complete-job',
+  `WITH j AS (
+     UPDATE generation_jobs
+     SET status = 'succeeded', progress = 100, output_key = $3, blurhash = coalesce($9, blurhash), finished_at = now()
+     WHERE id = $1 AND worker_id = $2 AND status = 'running'
+     RETURNING id, user_id, kind, prompt, cost, attempts, reservation_round
+   ), h AS (
+     UPDATE job_history SET ended_at = now(), outcome = 'succeeded'
+     FROM j WHERE job_history.job_id = j.id AND job_history.attempt = j.attempts
+   ), a AS (
+     INSERT INTO workspace_assets (user_id, job_id, kind, storage_key, poster_key, content_type, bytes, width, height,
+                                   duration_seconds, blurhash, peaks, prompt)
+     SELECT user_id, id, kind, $3, $4, $5, $6, $7, $8, $10, $9, $11, prompt FROM j
+     RETURNING id
+   ), c AS (
+     INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
+     SELECT user_id, 'charge', 0, job_credit_key(id, 'charge', reservation_round), id, 'Charged ' || cost || ' credits for ' || kind || ' job' FROM j
+     ON CONFLICT (idempotency_key) DO NOTHING
+   )
+   SELECT id AS "assetId" FROM a`,
+);
+
 /**
  * `running → succeeded`, the asset row and the charge, in one statement. Only the worker that
  * holds the job can finish it, and only once: the second attempt finds no running row and
  * writes nothing. Returns the asset id, or null when the transition was refused.
  */
 export async function completeJob(db: Queryable, id: string, workerId: string, output: CompletedOutput): Promise<string | null> {
-  const { rows } = await db.query<{ assetId: string }>(
-    `WITH j AS (
-       UPDATE generation_jobs
-       SET status = 'succeeded', progress = 100, output_key = $3, blurhash = coalesce($9, blurhash), finished_at = now()
-       WHERE id = $1 AND worker_id = $2 AND status = 'running'
-       RETURNING id, user_id, kind, prompt, cost, attempts, reservation_round
-     ), h AS (
-       UPDATE job_history SET ended_at = now(), outcome = 'succeeded'
-       FROM j WHERE job_history.job_id = j.id AND job_history.attempt = j.attempts
-     ), a AS (
-       INSERT INTO workspace_assets (user_id, job_id, kind, storage_key, poster_key, content_type, bytes, width, height,
-                                     duration_seconds, blurhash, peaks, prompt)
-       SELECT user_id, id, kind, $3, $4, $5, $6, $7, $8, $10, $9, $11, prompt FROM j
-       RETURNING id
-     ), c AS (
-       INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
-       SELECT user_id, 'charge', 0, job_credit_key(id, 'charge', reservation_round), id, 'Charged ' || cost || ' credits for ' || kind || ' job' FROM j
-       ON CONFLICT (idempotency_key) DO NOTHING
-     )
-     SELECT id AS "assetId" FROM a`,
-    [
+  const { rows } = await db.query<{ assetId: string }>(completeJobStatement([
       id, workerId, output.storageKey, output.posterKey, output.contentType, output.bytes, output.width, output.height,
       output.blurhash, output.durationSeconds, output.peaks === null ? null : JSON.stringify(output.peaks),
-    ],
-  );
+    ]));
   return rows[0]?.assetId ?? null;
 }
+
+const finishJobUnsuccessfullyStatement = preparedStatement(
+  'finish-job-unsuccessfully',
+  `WITH j AS (
+     UPDATE generation_jobs
+     SET status = $2, error_code = $3, error_message = $4, finished_at = now()
+     WHERE id = $1 AND status IN ('queued', 'running')
+       AND ($5::text IS NULL OR worker_id = $5 OR status = 'queued')
+       AND ($6::uuid IS NULL OR user_id = $6)
+     RETURNING *
+   ), h AS (
+     UPDATE job_history SET ended_at = now(), outcome = $2, error_code = $3
+     FROM j WHERE job_history.job_id = j.id AND job_history.ended_at IS NULL
+   ), r AS (
+     INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
+     SELECT user_id, 'refund', cost, job_credit_key(id, 'refund', reservation_round), id,
+            CASE WHEN $2 = 'canceled' THEN 'Refund: job canceled' ELSE 'Refund: job failed' END
+     FROM j WHERE cost > 0
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING user_id, amount
+   ), b AS (
+     UPDATE users SET credits = credits + r.amount FROM r WHERE users.id = r.user_id
+   )
+   SELECT ${jobColumns('j')} FROM j`,
+);
 
 /**
  * A final `failed` or `canceled`, with the refund of the reservation, in one statement. The
@@ -194,32 +237,22 @@ export async function finishJobUnsuccessfully(
   id: string,
   outcome: { status: 'failed' | 'canceled'; code: string; message: string; workerId: string | null; userId?: string },
 ): Promise<JobRow | null> {
-  const { rows } = await db.query<JobRow>(
-    `WITH j AS (
-       UPDATE generation_jobs
-       SET status = $2, error_code = $3, error_message = $4, finished_at = now()
-       WHERE id = $1 AND status IN ('queued', 'running')
-         AND ($5::text IS NULL OR worker_id = $5 OR status = 'queued')
-         AND ($6::uuid IS NULL OR user_id = $6)
-       RETURNING *
-     ), h AS (
-       UPDATE job_history SET ended_at = now(), outcome = $2, error_code = $3
-       FROM j WHERE job_history.job_id = j.id AND job_history.ended_at IS NULL
-     ), r AS (
-       INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
-       SELECT user_id, 'refund', cost, job_credit_key(id, 'refund', reservation_round), id,
-              CASE WHEN $2 = 'canceled' THEN 'Refund: job canceled' ELSE 'Refund: job failed' END
-       FROM j WHERE cost > 0
-       ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING user_id, amount
-     ), b AS (
-       UPDATE users SET credits = credits + r.amount FROM r WHERE users.id = r.user_id
-     )
-     SELECT ${jobColumns('j')} FROM j`,
-    [id, outcome.status, outcome.code, outcome.message, outcome.workerId, outcome.userId ?? null],
-  );
+  const { rows } = await db.query<JobRow>(finishJobUnsuccessfullyStatement([id, outcome.status, outcome.code, outcome.message, outcome.workerId, outcome.userId ?? null]));
   return rows[0] ?? null;
 }
+
+const requeueJobStatement = preparedStatement(
+  'requeue-job',
+  `WITH j AS (
+     UPDATE generation_jobs SET status = 'queued', error_code = $3, error_message = $4
+     WHERE id = $1 AND worker_id = $2 AND status = 'running'
+     RETURNING id, attempts
+   ), h AS (
+     UPDATE job_history SET ended_at = now(), outcome = $5, error_code = $3
+     FROM j WHERE job_history.job_id = j.id AND job_history.attempt = j.attempts
+   )
+   SELECT id FROM j`,
+);
 
 /**
  * `running → queued` before a retry (`retrying`, the attempt failed) or when a stopping worker
@@ -232,18 +265,7 @@ export async function requeueJob(
   error: { code: string; message: string },
   outcome: 'retrying' | 'returned' = 'retrying',
 ): Promise<boolean> {
-  const { rows } = await db.query(
-    `WITH j AS (
-       UPDATE generation_jobs SET status = 'queued', error_code = $3, error_message = $4
-       WHERE id = $1 AND worker_id = $2 AND status = 'running'
-       RETURNING id, attempts
-     ), h AS (
-       UPDATE job_history SET ended_at = now(), outcome = $5, error_code = $3
-       FROM j WHERE job_history.job_id = j.id AND job_history.attempt = j.attempts
-     )
-     SELECT id FROM j`,
-    [id, workerId, error.code, error.message, outcome],
-  );
+  const { rows } = await db.query(requeueJobStatement([id, workerId, error.code, error.message, outcome]));
   return rows.length === 1;
 }
 

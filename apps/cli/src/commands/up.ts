@@ -24,6 +24,8 @@ interface Database {
   /** For the person at the terminal. */
   description: string;
   poolSize?: number;
+  /** False for PGlite: one session serves every connection, so statement names would collide. */
+  preparedStatements?: false;
   stop?: Stop;
 }
 
@@ -50,7 +52,13 @@ async function chooseDatabase(config: UpConfig, dataDir: string, onFailure: (err
     maxConnections: 2 * poolSize + 8,
     onFailure,
   });
-  return { url: pglite.url, description: `PGlite (PostgreSQL in WebAssembly) inside this process, data in ${pgliteDir}`, poolSize, stop: pglite.close };
+  return {
+    url: pglite.url,
+    description: `PGlite (PostgreSQL in WebAssembly) inside this process, data in ${pgliteDir}`,
+    poolSize,
+    preparedStatements: false,
+    stop: pglite.close,
+  };
 }
 
 /**
@@ -121,6 +129,7 @@ export async function runUp(): Promise<void> {
       if (database.stop) started.push(database.stop);
       env.DATABASE_URL = database.url;
       if (database.poolSize) env.DATABASE_POOL_SIZE = String(database.poolSize);
+      if (database.preparedStatements === false) env.DATABASE_PREPARED_STATEMENTS = 'false';
       if (!config.REDIS_URL) {
         const redis = await startEmbeddedRedis(resolve(dataDir, 'redis'), config.EMBEDDED_REDIS_PORT);
         started.push(redis.stop);
