@@ -19,7 +19,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
 import { Floors, cpuMsOf, deleteKeys, machineLine, median, runPool, spawnBenchProcess, stopProcess } from './support.ts';
-import { followJob } from './sseStream.ts';
+import { followJob, postJson } from './sseStream.ts';
 
 const WORKER_CONCURRENCY = '8';
 const IN_FLIGHT = 16;
@@ -44,9 +44,9 @@ try {
   /** One job the way a client sees it: submit, open the stream, read to the terminal status. */
   const platformJob = (baseUrl: string) => async () => {
     const user = users[nextUser++ % users.length]!;
-    const submitted = await fetch(`${baseUrl}/api/generate/image`, { method: 'POST', headers: { ...user.headers, 'content-type': 'application/json' }, body });
-    if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${await submitted.text()}`);
-    const { streamUrl } = (await submitted.json()) as { streamUrl: string };
+    const submitted = await postJson(`${baseUrl}/api/generate/image`, user.headers, body);
+    if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${submitted.text}`);
+    const { streamUrl } = JSON.parse(submitted.text) as { streamUrl: string };
     let last = '';
     const followed = await followJob(baseUrl + streamUrl, { headers: user.headers, onEvent: (event) => (last = `${event.type} ${event.data.slice(0, 160)}`) });
     resumes += followed.resumes;

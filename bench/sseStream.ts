@@ -1,9 +1,10 @@
 /**
  * A raw Server-Sent Events client for the benchmarks: one `http.request`, its own TCP
  * connection (as a browser's EventSource has), and a minimal parser. Much cheaper than an
- * EventSource object, so thousands of them measure the server, not the client.
+ * EventSource object, so thousands of them measure the server, not the client. Also the
+ * benchmarks' JSON POST.
  */
-import { request, type IncomingMessage } from 'node:http';
+import { Agent, request, type IncomingMessage } from 'node:http';
 
 export interface SseEvent {
   type: string;
@@ -107,4 +108,26 @@ export async function followJob(
     result.resumes++;
     await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? 1_000));
   }
+}
+
+const keepAlive = new Agent({ keepAlive: true });
+
+/**
+ * A JSON POST over a kept-alive `node:http` connection: what the benchmarks submit with. Node's
+ * `fetch` costs the client several times the CPU (WHATWG streams), and the client shares the
+ * machine with the system under test.
+ */
+export function postJson(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: keepAlive, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    req.once('error', reject);
+    req.once('response', (response: IncomingMessage) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.once('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.once('error', reject);
+    });
+    req.end(body);
+  });
 }
