@@ -30,7 +30,7 @@ const IDLE_WINDOW_MS = 5_000;
 const atelierBin = new URL('../apps/cli/bin/atelier.js', import.meta.url).pathname;
 
 console.log(machineLine());
-const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY, DATABASE_POOL_SIZE: '10' });
+const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY });
 const floors = new Floors();
 const extraChildren: ChildProcess[] = [];
 const baselinePrefix = `{bench-dispatch-${platform.env.QUEUE_PREFIX!.slice(6, 14)}}`;
@@ -59,8 +59,8 @@ try {
   };
 
   // --- Throughput, on the shared Redis.
-  const api = await platform.startApiProcess({ LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10' });
-  const worker = await platform.startWorker({ LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10' });
+  const api = await platform.startApiProcess({ LOG_LEVEL: 'warn' });
+  const worker = await platform.startWorker({ LOG_LEVEL: 'warn' });
   const noop = await spawnBenchProcess('./baseline/noopWorker.ts', { ...platform.env, QUEUE_PREFIX: baselinePrefix, WORKER_CONCURRENCY });
   extraChildren.push(noop.child);
   const connection = { url: platform.env.REDIS_URL!, maxRetriesPerRequest: null };
@@ -102,7 +102,7 @@ try {
   const privateUrl = `redis://127.0.0.1:${redisPort}`;
   const admin = new Redis(privateUrl);
   await admin.ping();
-  const countEnv = { ...platform.env, REDIS_URL: privateUrl, LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '10' };
+  const countEnv = { ...platform.env, REDIS_URL: privateUrl, LOG_LEVEL: 'info' };
   const apiPort = await freePort();
   const countApi = spawn(process.execPath, [atelierBin, 'api'], { env: { ...countEnv, LOG_LEVEL: 'warn', PORT: String(apiPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const countWorker = spawn(process.execPath, [atelierBin, 'worker'], { env: countEnv, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -27,7 +27,8 @@ const LEVELS = [
 const PAIRS = 2;
 /** The 500-client latency run offers this share of the lower of the two saturated throughputs. */
 const PACED = { connections: 500, share: 0.5, seconds: 8 };
-const POOL_SIZE = '10';
+/** DATABASE_POOL_SIZE's default, for the API and the baseline alike. */
+const POOL_SIZE = '5';
 
 console.log(machineLine());
 const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', DATABASE_POOL_SIZE: POOL_SIZE });

@@ -10,7 +10,11 @@ const url = (protocols: string[]) =>
 
 export const databaseConfig = {
   DATABASE_URL: url(['postgres:', 'postgresql:']),
-  DATABASE_POOL_SIZE: positiveInt(10),
+  /**
+   * Per process. Small on purpose: on the 2-core development machine 10 per process cost
+   * PostgreSQL about 40 % more CPU per job than 5, for no more jobs a second (bench/dispatch.ts).
+   */
+  DATABASE_POOL_SIZE: positiveInt(5),
   /** Hot statements run by name, planned once per connection; see createPool in @atelier/db. */
   DATABASE_PREPARED_STATEMENTS: flag(true),
 };
