@@ -77,13 +77,20 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
 
   const output = files.find((file) => file.role === 'output');
   if (!output) throw new JobError('invalid_output', 'The engine returned no output file.');
-  const measured = await validateOutput(output, expectationFor(job, output), signal);
   const poster = files.find((file) => file.role === 'poster') ?? null;
-  const [stored, posterKey, blurhash] = await Promise.all([
-    deps.store.put(jobObjectKey(job.userId, job.id, `a${job.attempts}-output.${output.extension}`), output.data, { contentType: output.contentType }),
-    poster ? storeFile(deps.store, job, poster, `poster.${poster.extension}`) : null,
-    finalBlurhash(measured.blurhash, poster, previewBlurhash),
-  ]);
+  // The check (a decode) and the uploads wait on other threads or machines, so they run at
+  // once. A file that fails its check is not used: every put has settled before the error is
+  // thrown, and recording the failure removes the job's objects.
+  const [measured, stored, posterKey, posterPlaceholder] = valuesOrFirstFailure(
+    await Promise.allSettled([
+      validateOutput(output, expectationFor(job, output), signal),
+      deps.store.put(jobObjectKey(job.userId, job.id, `a${job.attempts}-output.${output.extension}`), output.data, { contentType: output.contentType }),
+      poster ? storeFile(deps.store, job, poster, `poster.${poster.extension}`) : null,
+      poster ? placeholderOf(poster.data) : null,
+    ] as const),
+  );
+  // The asset's placeholder: from the finished picture (its check hashed it), the video's poster, or the preview.
+  const blurhash = measured.blurhash ?? posterPlaceholder?.blurhash ?? previewBlurhash;
 
   const assetId = await completeJob(deps.pool, job.id, deps.workerId, {
     storageKey: stored.key,
@@ -137,12 +144,9 @@ async function announcePreview(deps: GenerationDeps, job: JobRow, image: Preview
   return blurhash;
 }
 
-/**
- * The asset's placeholder: from the finished picture (validation hashed it while decoding) or
- * the video's poster; voice has none.
- */
-async function finalBlurhash(outputBlurhash: string | undefined, poster: GeneratedFile | null, previewBlurhash: string | null): Promise<string | null> {
-  if (outputBlurhash) return outputBlurhash;
-  if (poster) return (await placeholderOf(poster.data)).blurhash;
-  return previewBlurhash;
+/** The values, or the first rejection in the given order (the check before the uploads). */
+function valuesOrFirstFailure<T extends readonly unknown[]>(results: { [K in keyof T]: PromiseSettledResult<T[K]> }): T {
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -1,0 +1,58 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobError } from '@atelier/contracts';
+import { createEngines, type Engine } from '@atelier/engines';
+import { createDeadLetterQueue } from '@atelier/queue';
+import { LocalDiskStore } from '@atelier/storage';
+import { workerConfigSchema } from '../../apps/worker/src/config.ts';
+import { failGeneration } from '../../apps/worker/src/failGeneration.ts';
+import { runGeneration } from '../../apps/worker/src/runGeneration.ts';
+import { TestPlatform } from '../support/platform.ts';
+import { creditMovesOf, expectExactLedger, jobRow, quickImage, submit } from '../reliability/support/jobs.ts';
+
+/** An engine whose picture is cut off halfway: it decodes in no viewer. */
+const truncatingEngine: Engine<'image'> = {
+  kind: 'image',
+  name: 'truncating',
+  async generate(request, ctx) {
+    const [file] = await createEngines(workerConfigSchema.parse({ DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1:6379', IMAGE_ENGINE: 'local' })).image.generate(request, ctx);
+    return [{ ...file!, data: file!.data.subarray(0, file!.data.length / 2) }];
+  },
+};
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await TestPlatform.start();
+});
+afterAll(() => platform?.stop());
+
+describe('an output that fails its check', () => {
+  it('fails the attempt with invalid_output, and recording the failure refunds it and leaves none of its files', async () => {
+    const user = await platform.createUser({ credits: 100 });
+    const job = await submit(platform.baseUrl, user, 'image', quickImage);
+    const store = new LocalDiskStore({ directory: platform.env.STORAGE_LOCAL_DIR!, publicUrl: platform.baseUrl, signingSecret: 'development-only-signing-secret' });
+    const deps = {
+      pool: platform.pool,
+      redis: platform.redis,
+      store,
+      engines: { ...createEngines(workerConfigSchema.parse(platform.env)), image: truncatingEngine },
+      workerId: 'test-worker',
+      log: pino({ level: 'silent' }),
+      deadLetters: createDeadLetterQueue(platform.redis, platform.env.QUEUE_PREFIX!),
+    };
+
+    const failure = await runGeneration(deps, job.id, new AbortController().signal).then(() => null, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(JobError);
+    expect((failure as JobError).code).toBe('invalid_output');
+    expect(await failGeneration(deps, job.id, failure as JobError)).toBe(true);
+
+    expect(await jobRow(platform, job.id)).toMatchObject({ status: 'failed', error_code: 'invalid_output' });
+    expect((await creditMovesOf(platform, job.id)).map((move) => move.kind)).toEqual(['reserve', 'refund']);
+    const left = await readdir(join(platform.env.STORAGE_LOCAL_DIR!, 'users', user.user.id), { recursive: true, withFileTypes: true }).catch(() => []);
+    expect(left.filter((entry) => entry.isFile()).map((entry) => entry.name)).toEqual([]);
+    await expectExactLedger(platform, [user.user.id]);
+    await deps.deadLetters.close();
+  });
+});
