@@ -18,7 +18,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
-import { Floors, cpuMsOf, deleteKeys, machineLine, median, runPool, spawnBenchProcess, stopProcess } from './support.ts';
+import { Floors, cpuMsOf, deleteKeys, machineLine, median, runPool, spawnBenchProcess, stopProcess, untilFinished } from './support.ts';
 import { followJob, postJson } from './sseStream.ts';
 
 const WORKER_CONCURRENCY = '8';
@@ -71,7 +71,7 @@ try {
   await noopEvents.waitUntilReady();
   const baselineJob = async () => {
     const job = await noopQueue.add('noop', {}, { priority: 1, removeOnComplete: { age: 3_600, count: 10_000 } });
-    await job.waitUntilFinished(noopEvents);
+    await untilFinished(job, noopEvents);
   };
   const resetLimits = () => deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:rate-limit:*`);
 
@@ -256,7 +256,7 @@ try {
   await privateEvents.waitUntilReady();
   const privateNoopJob = async () => {
     const job = await privateQueue.add('noop', {}, { priority: 1, removeOnComplete: { age: 3_600, count: 10_000 } });
-    await job.waitUntilFinished(privateEvents);
+    await untilFinished(job, privateEvents);
   };
   await runPool(50, IN_FLIGHT, privateNoopJob);
   const baselineCpu = await measureCpu({ 'noop worker': [countNoop.child.pid!] }, () => runPool(COUNTED_JOBS, IN_FLIGHT, privateNoopJob));

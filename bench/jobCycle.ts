@@ -20,7 +20,7 @@ import { createPool } from '@atelier/db';
 import { TestPlatform } from '../test/support/platform.ts';
 import { followJob, postJson } from './sseStream.ts';
 import { pacedLoad } from './pacedLoad.ts';
-import { deleteKeys, Floors, median, ms, percentile, runPool } from './support.ts';
+import { deleteKeys, Floors, median, ms, percentile, runPool, untilFinished } from './support.ts';
 
 const ROUNDS = 3;
 const JOBS_PER_ROUND = 150;
@@ -117,7 +117,7 @@ try {
     const id = randomUUID();
     await baselinePool.query({ name: 'baseline-insert', text: `INSERT INTO baseline_jobs (id, prompt) VALUES ($1, 'benchmark')`, values: [id] });
     const job = await baselineQueue.add('baseline', { id }, { jobId: id, priority: 1 });
-    await job.waitUntilFinished(baselineEvents);
+    await untilFinished(job, baselineEvents);
     return performance.now() - start;
   };
 
