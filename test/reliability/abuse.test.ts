@@ -63,6 +63,22 @@ describe('abuse', () => {
     other.process.kill('SIGKILL');
   }, 60_000);
 
+  it('lets a user submit at most SUBMIT_BURST_MAX a second: the rest of that second is 429 with Retry-After', async () => {
+    const api = await platform.startApiProcess({ SUBMIT_RATE_LIMIT_MAX: String(SUBMITS_PER_WINDOW), SUBMIT_BURST_MAX: '5' });
+    try {
+      const user = await platform.createUser({ plan: 'pro', credits: 100_000 });
+      const answers = await Promise.all(Array.from({ length: 8 }, () => timedSubmit(api.baseUrl, user)));
+      expect(answers.filter((a) => a.status === 202)).toHaveLength(5);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(refused).toHaveLength(3);
+      expect(refused[0]).toMatchObject({ code: 'rate_limited', retryAfter: '1' });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await timedSubmit(api.baseUrl, user)).status).toBe(202);
+    } finally {
+      api.process.kill('SIGKILL');
+    }
+  });
+
   it('caps the job streams one user holds open: 429 rate_limited with Retry-After', async () => {
     const user = await platform.createUser({ credits: 1_000 });
     const job = await submit(platform.baseUrl, user, 'image', quickImage);

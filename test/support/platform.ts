@@ -63,6 +63,8 @@ export class TestPlatform {
       PORT: String(port),
       HOST: '127.0.0.1',
       WORKER_CONCURRENCY: '2',
+      // Tests race many submits of one user at once (ledger, priority); the burst limit has its own test.
+      SUBMIT_BURST_MAX: '1000',
       ...extraEnv,
     };
     this.pool = createPool(database.url, 4);

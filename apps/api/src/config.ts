@@ -29,6 +29,12 @@ export const apiConfigSchema = z.object({
   RATE_LIMIT_MAX: positiveInt(1_200),
   /** Submits (`POST /api/generate/:kind`) one user may make per window; counted apart from the rest. */
   SUBMIT_RATE_LIMIT_MAX: positiveInt(120),
+  /**
+   * Submits one user may make in any one second, within the window's allowance: without it a
+   * user could spend the whole minute's 120 in the first tenth of a second, and that burst of
+   * jobs slows everyone sharing the machine (bench/flood.ts).
+   */
+  SUBMIT_BURST_MAX: positiveInt(10),
   RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
   /** On SIGTERM, in-flight requests get this long before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, JobKind } from '@atelier/contracts';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
+import { submitBurstLimit } from '../plugins/rateLimit.ts';
 import type { ApiServices } from '../services.ts';
 import { submitGeneration } from '../services/submitGeneration.ts';
 import { streamJobEvents } from '../sse/streamJobEvents.ts';
@@ -18,9 +19,12 @@ export function generateRoutes(services: ApiServices) {
   return async (app: FastifyInstance) => {
     app.addHook('preHandler', requireUser(services));
 
+    const burst = submitBurstLimit(app, services.config.SUBMIT_BURST_MAX);
+
     app.post<{ Params: { kind: string } }>('/api/generate/:kind', async (request, reply) => {
       const kind = JobKind.safeParse(request.params.kind);
       if (!kind.success) throw new AppError('unknown_kind', `Unknown kind "${request.params.kind}"; use one of ${JobKind.options.join(', ')}.`);
+      await burst(request, reply);
       const result = await submitGeneration(services, {
         user: currentUser(request),
         kind: kind.data,
