@@ -30,6 +30,12 @@ export const apiConfigSchema = z.object({
   /** Submits (`POST /api/generate/:kind`) one user may make per window; counted apart from the rest. */
   SUBMIT_RATE_LIMIT_MAX: positiveInt(120),
   /**
+   * How long an API key's owner is remembered (apps/api/src/auth/apiKeyCache.ts); 0 reads the
+   * database on every request. Needs LISTEN on DATABASE_URL: behind PgBouncer in transaction
+   * mode, set 0.
+   */
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
    * Submits one user may make in any one second, within the window's allowance: without it a
    * user could spend the whole minute's 120 in the first tenth of a second, and that burst of
    * jobs slows everyone sharing the machine (bench/flood.ts).

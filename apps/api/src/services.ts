@@ -9,6 +9,7 @@ import { SseRegistry } from './sse/sseRegistry.ts';
 import { WaitEstimator } from './queue/waitEstimator.ts';
 import { QueuePositionTicker } from './queue/queuePositionTicker.ts';
 import { createApiMetrics } from './metrics/apiMetrics.ts';
+import { ApiKeyCache } from './auth/apiKeyCache.ts';
 
 /** Everything a request handler may use, made once per process. */
 export interface ApiServices {
@@ -22,6 +23,7 @@ export interface ApiServices {
   waitEstimator: WaitEstimator;
   queuePositions: QueuePositionTicker;
   store: ObjectStore;
+  authCache: ApiKeyCache;
   /** Served at GET /metrics. */
   metrics: Registry;
   close(): Promise<void>;
@@ -36,6 +38,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   queue.on('error', logRedisError('queue'));
   const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS, config.SSE_MAX_STREAMS_PER_USER);
   const waitEstimator = new WaitEstimator(pool);
+  const authCache = new ApiKeyCache(pool, config.DATABASE_URL, config.AUTH_CACHE_TTL_MS, log);
+  authCache.start();
   return {
     config,
     log,
@@ -47,9 +51,11 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     waitEstimator,
     queuePositions: new QueuePositionTicker(redis, config.QUEUE_PREFIX, waitEstimator, config.QUEUE_POSITION_INTERVAL_MS, log),
     store: createObjectStore(config),
+    authCache,
     metrics: createApiMetrics({ pool, queue, streams, log }),
     async close() {
       streams.closeAll();
+      await authCache.close();
       await queue.close();
       subscriber.disconnect();
       redis.disconnect();

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@atelier/contracts';
-import { findUserByApiKey, findUserBySession, type User } from '@atelier/db';
+import { findUserBySession, type User } from '@atelier/db';
 import type { ApiServices } from '../services.ts';
 import { AuthCookies } from '../auth/authCookies.ts';
 import { assertSameOrigin } from '../auth/sameOrigin.ts';
@@ -32,7 +32,7 @@ export function requireUser(services: ApiServices) {
     let user: User | null = null;
     if (authorization !== undefined) {
       const token = bearerToken(authorization);
-      user = token === null ? null : await findUserByApiKey(services.pool, token);
+      user = token === null ? null : await services.authCache.userFor(token);
     } else if (sessionId) {
       user = await findUserBySession(services.pool, sessionId);
       if (user) assertSameOrigin(request, siteOrigin);

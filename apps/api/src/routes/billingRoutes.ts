@@ -30,6 +30,9 @@ export function billingRoutes(services: ApiServices) {
         if (!billing) throw new AppError('billing_not_configured');
         const event = verifyStripeEvent(billing, request.body, request.headers['stripe-signature']);
         const outcome = await handleStripeEvent(services, event);
+        // A plan may have changed: this process must not answer from what it remembered (the
+        // notice from PostgreSQL reaches the other processes).
+        if (outcome === 'applied') services.authCache.forgetAll();
         request.log.info({ stripe_event: event.id, stripe_event_type: event.type, outcome }, 'stripe event');
         return { received: true, outcome };
       });

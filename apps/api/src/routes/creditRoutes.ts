@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { plans, priceTable } from '@atelier/contracts';
-import { listCreditTransactions } from '@atelier/db';
+import { findUserById, listCreditTransactions } from '@atelier/db';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
 import { PageQuery } from './params.ts';
@@ -15,9 +15,13 @@ export function creditRoutes(services: ApiServices) {
       authed.get('/api/credits', async (request) => {
         const query = PageQuery.parse(request.query);
         const user = currentUser(request);
-        const page = await listCreditTransactions(services.pool, user.id, query.limit, query.cursor ?? null);
+        const [page, fresh] = await Promise.all([
+          listCreditTransactions(services.pool, user.id, query.limit, query.cursor ?? null),
+          // Read now: the auth lookup may be remembered, its balance older than this request.
+          findUserById(services.pool, user.id),
+        ]);
         return {
-          balance: user.credits,
+          balance: fresh?.credits ?? user.credits,
           items: page.items.map(({ idempotencyKey: _key, createdAt, ...item }) => ({ ...item, createdAt: createdAt.toISOString() })),
           nextCursor: page.nextCursor,
         };

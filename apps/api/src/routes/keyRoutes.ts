@@ -24,6 +24,7 @@ export function keyRoutes(services: ApiServices) {
     app.delete<{ Params: { id: string } }>('/api/keys/:id', async (request, reply) => {
       const revoked = await revokeApiKey(services.pool, currentUser(request).id, parseId(request.params.id, 'api_key_not_found'));
       if (!revoked) throw new AppError('api_key_not_found');
+      services.authCache.forgetUser(currentUser(request).id);
       return reply.status(204).send();
     });
   };

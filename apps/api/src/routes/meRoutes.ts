@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { findUserById } from '@atelier/db';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
 
@@ -6,9 +7,10 @@ export function meRoutes(services: ApiServices) {
   return async (app: FastifyInstance) => {
     app.addHook('preHandler', requireUser(services));
 
-    /** The caller as the auth lookup just read them: the balance is as fresh as the request. */
+    /** The caller, read now: the balance is as fresh as the request (the auth lookup may be remembered). */
     app.get('/api/me', async (request) => {
-      const { id, email, name, avatarUrl, plan, credits } = currentUser(request);
+      const user = (await findUserById(services.pool, currentUser(request).id)) ?? currentUser(request);
+      const { id, email, name, avatarUrl, plan, credits } = user;
       return { id, email, name, avatarUrl, plan, credits };
     });
   };

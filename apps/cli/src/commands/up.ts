@@ -24,7 +24,7 @@ interface Database {
   /** For the person at the terminal. */
   description: string;
   poolSize?: number;
-  /** False for PGlite: one session serves every connection, so statement names would collide. */
+  /** False for PGlite: one session serves every connection, so statement names would collide and notices go astray. */
   preparedStatements?: false;
   stop?: Stop;
 }
@@ -129,7 +129,11 @@ export async function runUp(): Promise<void> {
       if (database.stop) started.push(database.stop);
       env.DATABASE_URL = database.url;
       if (database.poolSize) env.DATABASE_POOL_SIZE = String(database.poolSize);
-      if (database.preparedStatements === false) env.DATABASE_PREPARED_STATEMENTS = 'false';
+      if (database.preparedStatements === false) {
+        env.DATABASE_PREPARED_STATEMENTS = 'false';
+        // PGlite's one session hands a commit's notices to the connection that committed, not to the API's listener.
+        env.AUTH_CACHE_TTL_MS = '0';
+      }
       if (!config.REDIS_URL) {
         const redis = await startEmbeddedRedis(resolve(dataDir, 'redis'), config.EMBEDDED_REDIS_PORT);
         started.push(redis.stop);
