@@ -9,14 +9,16 @@
  *
  * At 500 closed-loop clients the latency is set by the throughput (Little's law: 500 requests
  * in flight at T req/s wait 500/T s on average), so the run also has 500 clients offer half of
- * the lower saturated throughput (the same rate to both) and reports p99 there.
+ * the lower saturated throughput (the same rate to both), open loop and evenly paced
+ * (bench/pacedLoad.ts), and reports p99 there.
  *
  * Floors: throughput ≥ 0.6× the baseline's at each level; p99 ≤ 50 ms at 500 clients.
  * Run: npx tsx bench/submitPath.ts
  */
 import autocannon from 'autocannon';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
-import { Floors, deleteKeys, machineLine, median, ms, runPool, spawnBenchProcess, stopProcess } from './support.ts';
+import { pacedLoad } from './pacedLoad.ts';
+import { Floors, deleteKeys, machineLine, median, ms, percentile, runPool, spawnBenchProcess, stopProcess } from './support.ts';
 
 const USERS = 1_000;
 const LEVELS = [
@@ -51,14 +53,13 @@ try {
   const baselineHeaders = users.map((user) => ({ 'x-user-id': user.user.id, 'content-type': 'application/json' }));
 
   type Target = 'platform' | 'baseline';
-  const load = (target: Target, connections: number, seconds: number, overallRate?: number) => {
+  const load = (target: Target, connections: number, seconds: number) => {
     const headers = target === 'platform' ? platformHeaders : baselineHeaders;
     let next = 0;
     return autocannon({
       url: `${target === 'platform' ? api.baseUrl : baselineUrl}/api/generate/image`,
       connections,
       duration: seconds,
-      overallRate,
       requests: [{
         method: 'POST',
         body,
@@ -73,9 +74,9 @@ try {
     await deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:rate-limit:*`);
     await deleteKeys(platform.redis, `${baselinePrefix}:*`, (key) => key.endsWith(':meta'));
   };
-  const run = async (target: Target, connections: number, seconds: number, overallRate?: number) => {
+  const run = async (target: Target, connections: number, seconds: number) => {
     await reset();
-    const result = await load(target, connections, seconds, overallRate);
+    const result = await load(target, connections, seconds);
     const elapsed = (result.finish.getTime() - result.start.getTime()) / 1000;
     return {
       throughput: result['2xx'] / elapsed,
@@ -116,11 +117,29 @@ try {
     }
   }
 
+  /** Open loop (bench/pacedLoad.ts): 500 clients, requests evenly spaced, latency from when each was due. */
+  const pacedRun = async (target: Target, rate: number) => {
+    await reset();
+    const headers = target === 'platform' ? platformHeaders : baselineHeaders;
+    const result = await pacedLoad({
+      baseUrl: target === 'platform' ? api.baseUrl : baselineUrl,
+      clients: PACED.connections,
+      rate,
+      seconds: PACED.seconds,
+      next: (index) => ({ method: 'POST', path: '/api/generate/image', headers: headers[index % headers.length]!, body }),
+    });
+    return {
+      throughput: result.throughput,
+      p50: median(result.latencies),
+      p99: percentile(result.latencies, 99),
+      failed: result.latencies.length - (result.statuses.get(202) ?? 0) + (result.statuses.get(0) ?? 0),
+    };
+  };
   const pacedRate = Math.max(10, Math.round(capacityAt500 * PACED.share));
   const paced: Record<Target, Awaited<ReturnType<typeof run>>[]> = { platform: [], baseline: [] };
   for (let pair = 0; pair < PAIRS; pair++) {
     for (const target of ['platform', 'baseline'] as const) {
-      const result = await run(target, PACED.connections, PACED.seconds, pacedRate);
+      const result = await pacedRun(target, pacedRate);
       paced[target].push(result);
       failures += result.failed;
       console.log(`  ${PACED.connections} clients at ${pacedRate} req/s offered, ${line(target, result)}`);

@@ -17,6 +17,11 @@ const queue = createGenerationQueue(redis, process.env.QUEUE_PREFIX!);
 
 const failures = new Map<string, number>();
 const server = createServer((request, response) => {
+  // The load generator opens its connections with a GET before it starts the clock.
+  if (request.method === 'GET') {
+    response.end('ok');
+    return;
+  }
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
