@@ -22,7 +22,9 @@ export interface PoolOptions {
  * DATABASE_PREPARED_STATEMENTS=false.
  */
 export function createPool(databaseUrl: string, max: number, options: PoolOptions = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  // Idle connections are kept a minute, not pg's 10 s: a new one costs PostgreSQL a process
+  // start and its prepared statements, and a burst after a lull would pay that on every one.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 60_000 });
   // An idle client that loses its server emits here; without a listener it would crash the process.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL idle client error: ${error.message}`));
   if (!options.preparedStatements) pool.on('connect', runStatementsUnnamed);
