@@ -13,8 +13,9 @@ const isSubmit = (request: FastifyRequest) => request.method === 'POST' && reque
  * as the last preHandler, after `requireUser`, so it is keyed by user id; requests without a
  * user (health checks, sign-in, signed file links) are left to the edge, where the client's
  * address is known. A refusal is remembered in this process until its window ends
- * (refusalRememberingStore.ts), so a flood is turned away without a Redis round trip each. If Redis fails the limit is skipped rather than failing the request:
- * the submit itself answers 503 when the queue is down.
+ * (refusalRememberingStore.ts), so a flood is turned away without a Redis round trip each.
+ * If Redis fails the limit is skipped rather than failing the request: the submit itself
+ * answers 503 when the queue is down.
  */
 export async function registerRateLimits(app: FastifyInstance, services: ApiServices): Promise<void> {
   const { config } = services;
