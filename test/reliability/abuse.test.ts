@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
-import { quickImage, submit } from './support/jobs.ts';
+import { quickImage, submit, waitFor } from './support/jobs.ts';
 
 const SUBMITS_PER_WINDOW = 40;
 let platform: TestPlatform;
@@ -79,26 +79,45 @@ describe('abuse', () => {
     }
   });
 
-  it('caps the job streams one user holds open: 429 rate_limited with Retry-After', async () => {
+  it('caps the job streams one user holds open across API processes: 429 rate_limited with Retry-After', async () => {
     const user = await platform.createUser({ credits: 1_000 });
     const job = await submit(platform.baseUrl, user, 'image', quickImage);
-    const controllers = [new AbortController(), new AbortController(), new AbortController()];
+    // Its seats are renewed every second, so they outlive a killed process by three at most.
+    const other = await platform.startApiProcess({ SSE_MAX_STREAMS_PER_USER: '3', SSE_HEARTBEAT_MS: '1000' });
+    const opened: AbortController[] = [];
+    const open = async (baseUrl: string) => {
+      const controller = new AbortController();
+      const response = await fetch(baseUrl + job.streamUrl, { headers: user.headers, signal: controller.signal });
+      if (response.status === 200) opened.push(controller);
+      return response;
+    };
     try {
-      for (const controller of controllers) {
-        const open = await fetch(platform.baseUrl + job.streamUrl, { headers: user.headers, signal: controller.signal });
-        expect(open.status).toBe(200);
+      expect((await open(platform.baseUrl)).status).toBe(200);
+      expect((await open(platform.baseUrl)).status).toBe(200);
+      expect((await open(other.baseUrl)).status).toBe(200);
+      for (const baseUrl of [platform.baseUrl, other.baseUrl]) {
+        const refused = await open(baseUrl);
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toBe('5');
+        expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
       }
-      const refused = await fetch(platform.baseUrl + job.streamUrl, { headers: user.headers });
-      expect(refused.status).toBe(429);
-      expect(refused.headers.get('retry-after')).toBe('5');
-      expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+
       const someoneElse = await platform.createUser({ credits: 100 });
       const theirs = await submit(platform.baseUrl, someoneElse, 'image', quickImage);
       const allowed = new AbortController();
       expect((await fetch(platform.baseUrl + theirs.streamUrl, { headers: someoneElse.headers, signal: allowed.signal })).status).toBe(200);
       allowed.abort();
+
+      // A closed stream gives its seat back.
+      opened.shift()!.abort();
+      await waitFor('the closed stream\'s seat', async () => (await open(platform.baseUrl)).status === 200, 3_000);
+      // A killed process cannot: its seat expires.
+      other.process.kill('SIGKILL');
+      expect((await open(platform.baseUrl)).status).toBe(429);
+      await waitFor('the killed process\'s seat to expire', async () => (await open(platform.baseUrl)).status === 200, 6_000);
     } finally {
-      for (const controller of controllers) controller.abort();
+      other.process.kill('SIGKILL');
+      for (const controller of opened) controller.abort();
     }
   });
 });

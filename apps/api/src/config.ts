@@ -23,7 +23,7 @@ export const apiConfigSchema = z.object({
   SSE_RETRY_MS: positiveInt(1_000),
   /** How often waiting jobs' streams are told their queue position. */
   QUEUE_POSITION_INTERVAL_MS: positiveInt(2_000),
-  /** Open job streams one user may hold on one API process; past it, 429 `rate_limited`. */
+  /** Open job streams one user may hold across every API process (counted in Redis); past it, 429 `rate_limited`. */
   SSE_MAX_STREAMS_PER_USER: positiveInt(64),
   /** Requests one user may make per window, across every API process (counted in Redis). */
   RATE_LIMIT_MAX: positiveInt(1_200),

@@ -6,6 +6,7 @@ import { createGenerationQueue, createRedis, JobEventHub, type GenerationQueue }
 import { createObjectStore, type ObjectStore } from '@atelier/storage';
 import type { ApiConfig } from './config.ts';
 import { SseRegistry } from './sse/sseRegistry.ts';
+import { StreamSeats } from './sse/streamSeats.ts';
 import { WaitEstimator } from './queue/waitEstimator.ts';
 import { QueuePositionTicker } from './queue/queuePositionTicker.ts';
 import { createApiMetrics } from './metrics/apiMetrics.ts';
@@ -20,6 +21,7 @@ export interface ApiServices {
   queue: GenerationQueue;
   events: JobEventHub;
   streams: SseRegistry;
+  streamSeats: StreamSeats;
   waitEstimator: WaitEstimator;
   queuePositions: QueuePositionTicker;
   store: ObjectStore;
@@ -36,7 +38,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', logRedisError('queue'));
-  const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS, config.SSE_MAX_STREAMS_PER_USER);
+  const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS);
+  const streamSeats = new StreamSeats(redis, `${config.QUEUE_PREFIX}:stream-seats:`, config.SSE_MAX_STREAMS_PER_USER, config.SSE_HEARTBEAT_MS, logRedisError('stream seats'));
   const waitEstimator = new WaitEstimator(pool);
   const authCache = new ApiKeyCache(pool, config.DATABASE_URL, config.AUTH_CACHE_TTL_MS, log);
   authCache.start();
@@ -48,6 +51,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     queue,
     events: new JobEventHub(redis, subscriber),
     streams,
+    streamSeats,
     waitEstimator,
     queuePositions: new QueuePositionTicker(redis, config.QUEUE_PREFIX, waitEstimator, config.QUEUE_POSITION_INTERVAL_MS, log),
     store: createObjectStore(config),
@@ -55,6 +59,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     metrics: createApiMetrics({ pool, queue, streams, log }),
     async close() {
       streams.closeAll();
+      await streamSeats.releaseAll();
       await authCache.close();
       await queue.close();
       subscriber.disconnect();

@@ -12,43 +12,27 @@ const HEARTBEAT_SLICES = 15;
  * per connection), and one place to close them all on shutdown.
  */
 export class SseRegistry {
-  /** Each open connection and the user it streams to. */
-  private readonly open = new Map<SseConnection, string>();
-  private readonly perUser = new Map<string, number>();
+  private readonly open = new Set<SseConnection>();
   private timer: NodeJS.Timeout | null = null;
-  /** Where the current heartbeat pass has got to (a Map iterator sees streams added meanwhile). */
+  /** Where the current heartbeat pass has got to (a Set iterator sees streams added meanwhile). */
   private heartbeatPass: Iterator<SseConnection> | null = null;
 
   constructor(
     private readonly heartbeatMs: number,
     readonly retryMs: number,
-    /** Open streams one user may hold on this process. */
-    readonly maxPerUser: number = Number.POSITIVE_INFINITY,
   ) {}
 
   get size(): number {
     return this.open.size;
   }
 
-  /** False when the user already holds `maxPerUser` streams here. */
-  canOpen(userId: string): boolean {
-    return (this.perUser.get(userId) ?? 0) < this.maxPerUser;
-  }
-
-  add(connection: SseConnection, userId: string): void {
-    if (this.open.has(connection)) return;
-    this.open.set(connection, userId);
-    this.perUser.set(userId, (this.perUser.get(userId) ?? 0) + 1);
+  add(connection: SseConnection): void {
+    this.open.add(connection);
     this.timer ??= setInterval(() => this.heartbeat(), this.heartbeatMs / HEARTBEAT_SLICES).unref();
   }
 
   delete(connection: SseConnection): void {
-    const userId = this.open.get(connection);
-    if (userId === undefined) return;
-    this.open.delete(connection);
-    const left = (this.perUser.get(userId) ?? 1) - 1;
-    if (left > 0) this.perUser.set(userId, left);
-    else this.perUser.delete(userId);
+    if (!this.open.delete(connection)) return;
     if (this.open.size > 0 || this.timer === null) return;
     clearInterval(this.timer);
     this.timer = null;
@@ -60,16 +44,15 @@ export class SseRegistry {
    * reconnect (to another instance) after `retryMs`, resuming by Last-Event-ID.
    */
   closeAll(): void {
-    for (const connection of this.open.keys()) connection.endForShutdown(this.retryMs);
+    for (const connection of this.open) connection.endForShutdown(this.retryMs);
     this.open.clear();
-    this.perUser.clear();
   }
 
   /** One tick: the next share of the streams; each stream is pinged once per heartbeat period. */
   private heartbeat(): void {
     const share = Math.ceil(this.open.size / HEARTBEAT_SLICES);
     for (let i = 0; i < share; i++) {
-      this.heartbeatPass ??= this.open.keys();
+      this.heartbeatPass ??= this.open.values();
       const next = this.heartbeatPass.next();
       if (next.done) {
         this.heartbeatPass = null;

@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isTerminal, isTerminalEvent, type JobKind } from '@atelier/contracts';
-import { findJobForUser, type User } from '@atelier/db';
+import { findJobForUser, type JobRow, type User } from '@atelier/db';
 import { compareStreamIds, isValidStreamId, oldestJobEventId, type Follower, type JobEventEntry } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
 import { SseConnection, sseFrame } from './sseConnection.ts';
+import type { StreamSeat } from './streamSeats.ts';
 
 /** A client over its stream cap is told to try again after this: by then a job of theirs has likely ended. */
 const STREAM_CAP_RETRY_AFTER_MS = 5_000;
@@ -36,27 +37,41 @@ function lastEventId(request: FastifyRequest): string | null {
  * silent gap. The response ends after the terminal `status` event.
  */
 export async function streamJobEvents(services: ApiServices, user: User, jobId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const job = await findJobForUser(services.pool, user.id, jobId);
+  // The seat is claimed alongside the job's read, one round trip less before the first event,
+  // and given back on any refusal or failure.
+  const [read, claim] = await Promise.allSettled([findJobForUser(services.pool, user.id, jobId), services.streamSeats.claim(user.id)]);
+  const seat = claim.status === 'fulfilled' ? claim.value : null;
+  try {
+    if (read.status === 'rejected') throw read.reason;
+    if (claim.status === 'rejected') throw claim.reason;
+    return await openStream(services, read.value, seat, jobId, request, reply);
+  } catch (error) {
+    if (seat !== null) services.streamSeats.release(seat);
+    throw error;
+  }
+}
+
+async function openStream(services: ApiServices, job: JobRow | null, seat: StreamSeat | null, jobId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (!job) throw new AppError('job_not_found');
+  if (seat === null) {
+    reply.header('retry-after', String(Math.ceil(STREAM_CAP_RETRY_AFTER_MS / 1000)));
+    throw new AppError('rate_limited', `At most ${services.streamSeats.maxPerUser} job streams may be open at once.`);
+  }
   let cursor = lastEventId(request);
   if (cursor !== null) {
     const oldest = await oldestJobEventId(services.redis, jobId);
     if (oldest === null || compareStreamIds(oldest, cursor) > 0) cursor = null;
   }
   const resuming = lastEventId(request) !== null;
-  if (!services.streams.canOpen(user.id)) {
-    reply.header('retry-after', String(Math.ceil(STREAM_CAP_RETRY_AFTER_MS / 1000)));
-    throw new AppError('rate_limited', `At most ${services.streams.maxPerUser} job streams may be open at once.`);
-  }
 
   reply.hijack();
   const sse = new SseConnection(reply.raw);
   sse.open(services.streams.retryMs);
-  services.streams.add(sse, user.id);
+  services.streams.add(sse);
   if (resuming && cursor === null) sse.send('reset', { type: 'reset', reason: 'The events after your Last-Event-ID are no longer kept.' });
   if (cursor === null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
 
-  const stream = new JobStream(services, sse, jobId, job.kind, { request_id: request.id, user_id: user.id, job_id: jobId });
+  const stream = new JobStream(services, sse, seat, jobId, job.kind, { request_id: request.id, user_id: job.userId, job_id: jobId });
   reply.raw.on('close', () => stream.close());
 
   try {
@@ -95,6 +110,7 @@ class JobStream implements Follower {
   constructor(
     private readonly services: ApiServices,
     private readonly sse: SseConnection,
+    private readonly seat: StreamSeat,
     private readonly jobId: string,
     private readonly kind: JobKind,
     private readonly logFields: Record<string, string>,
@@ -128,6 +144,7 @@ class JobStream implements Follower {
     this.stop?.();
     this.followPosition(false);
     this.services.streams.delete(this.sse);
+    this.services.streamSeats.release(this.seat);
     this.sse.end();
   }
 }
