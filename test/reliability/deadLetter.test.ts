@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queues } from '@atelier/contracts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { readStream } from '../support/sseClient.ts';
 import { creditMovesOf, expectExactLedger, historyOf, jobRow, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
@@ -38,6 +39,7 @@ beforeAll(async () => {
   admin = await platform.createUser({ email: 'ops@example.com', credits: 0 });
   poisonWorker = await platform.startWorker({
     IMAGE_ENGINE: 'openai', VOICE_ENGINE: 'openai', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: providerUrl, JOB_TIMEOUT_VIDEO_MS: '1500',
+    RECONCILE_INTERVAL_MS: '500',
   });
 });
 afterAll(async () => {
@@ -66,6 +68,26 @@ describe('retries, dead letters and time limits', () => {
     expect(row).toMatchObject({ status: 'failed', error_code: 'timeout', attempts: 1 });
     // The engine stopped: the queue entry is no longer active.
     await waitFor('the queue entry to leave active', async () => (await platform.services!.queue.getJobState(job.id)) === 'failed', 2_000, 50);
+  });
+
+  it('dead letters lost with Redis are rebuilt from the failed rows, with their errors and when they failed', async () => {
+    const job = await submit(platform.baseUrl, alice, 'image', { prompt: 'a lighthouse at dusk', params: { width: 256, height: 256 } });
+    expect((await waitForStatus(platform, job.id, ['failed', 'succeeded'])).status).toBe('failed');
+    const { rows } = await platform.pool.query<{ finished_at: Date }>('SELECT finished_at FROM generation_jobs WHERE id = $1', [job.id]);
+    const failedAt = rows[0]!.finished_at;
+    type Listed = { items: { jobId: string; error: { code: string }; attempts: number; deadAt: string }[] };
+    const deadLetterOf = async (id: string) => (JSON.parse(await cli('dlq', 'list', '--limit', '1000')) as Listed).items.find((item) => item.jobId === id);
+    await waitFor('its dead letter', () => deadLetterOf(job.id));
+
+    // Every key of the dead-letter queue goes, as with a Redis restarted without its data.
+    const keys = await platform.redis.keys(`${platform.env.QUEUE_PREFIX}:${queues.deadLetter.name}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await platform.redis.del(...keys);
+
+    const restored = await waitFor('the reconciler to restore it', () => deadLetterOf(job.id), 10_000);
+    expect(restored).toMatchObject({ error: { code: 'provider_auth_failed' }, attempts: 1 });
+    // The first entry was added after the row failed; the rebuilt one is dated when it failed.
+    expect(new Date(restored.deadAt).getTime()).toBe(failedAt.getTime());
   });
 
   it('a poison job is retried with growing backoff, dead-lettered after its attempts, refunded once; `dlq retry` runs it again with a fresh reservation', async () => {

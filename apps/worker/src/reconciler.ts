@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { JobError } from '@atelier/contracts';
-import { listUnfinishedJobs } from '@atelier/db';
-import { enqueueGeneration, type GenerationQueue } from '@atelier/queue';
+import { idsNoLongerFailed, listFailedJobs, listUnfinishedJobs } from '@atelier/db';
+import { addDeadLetter, deadLettersNeedRebuild, enqueueGeneration, markDeadLettersComplete, removeDeadLetter, type GenerationQueue } from '@atelier/queue';
 import { failGeneration, stalledTooOften, type FailureDeps } from './failGeneration.ts';
 
 const PAGE_SIZE = 500;
@@ -11,6 +11,8 @@ export interface ReconcileResult {
   requeued: number;
   /** Rows BullMQ had failed without our processor, finished as `failed`, refunded and dead-lettered. */
   failed: number;
+  /** Failed rows put back in the dead-letter queue after Redis lost it. */
+  deadLettersRestored: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface ReconcileResult {
  * Every step is conditional or idempotent, so any number of reconcilers may run at once.
  */
 export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, minAgeMs: number, log: Logger): Promise<ReconcileResult> {
-  const result: ReconcileResult = { requeued: 0, failed: 0 };
+  const result: ReconcileResult = { requeued: 0, failed: 0, deadLettersRestored: await rebuildDeadLetters(deps) };
   let afterId: string | null = null;
   for (;;) {
     const rows = await listUnfinishedJobs(deps.pool, minAgeMs, PAGE_SIZE, afterId);
@@ -44,6 +46,34 @@ export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, m
     if (rows.length < PAGE_SIZE) break;
     afterId = rows.at(-1)!.id;
   }
-  if (result.requeued > 0 || result.failed > 0) log.warn(result, 'reconciler repaired jobs the queue had lost or given up');
+  if (result.requeued > 0 || result.failed > 0 || result.deadLettersRestored > 0) log.warn(result, 'reconciler repaired jobs the queue had lost or given up');
   return result;
+}
+
+/**
+ * The dead-letter queue is every failed row, kept in Redis. When Redis has lost it (its
+ * completeness marker is gone with it), every failed row gets its entry back, with its error,
+ * attempts and the time it failed; entries still there are left as they are. A row retried
+ * while this runs may have had its entry removed before ours landed: such entries are taken
+ * back, so a rebuild never lists a job that is not failed.
+ */
+async function rebuildDeadLetters(deps: FailureDeps): Promise<number> {
+  if (!(await deadLettersNeedRebuild(deps.deadLetters))) return 0;
+  let restored = 0;
+  let afterId: string | null = null;
+  for (;;) {
+    const rows = await listFailedJobs(deps.pool, PAGE_SIZE, afterId);
+    await Promise.all(rows.map((row) => addDeadLetter(
+      deps.deadLetters,
+      { jobId: row.id, kind: row.kind, error: { code: row.errorCode, message: row.errorMessage }, attempts: row.attempts },
+      row.finishedAt,
+    )));
+    const retried = await idsNoLongerFailed(deps.pool, rows.map((row) => row.id));
+    await Promise.all(retried.map((id) => removeDeadLetter(deps.deadLetters, id)));
+    restored += rows.length - retried.length;
+    if (rows.length < PAGE_SIZE) break;
+    afterId = rows.at(-1)!.id;
+  }
+  await markDeadLettersComplete(deps.deadLetters);
+  return restored;
 }

@@ -323,6 +323,32 @@ export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, lim
   return rows;
 }
 
+export interface FailedJob extends Pick<JobRow, 'id' | 'kind' | 'attempts'> {
+  errorCode: string;
+  errorMessage: string;
+  finishedAt: Date;
+}
+
+/** Failed jobs, keyset-paged by id after `afterId`: what the dead-letter queue should hold. */
+export async function listFailedJobs(db: Queryable, limit: number, afterId: string | null = null): Promise<FailedJob[]> {
+  const { rows } = await db.query<FailedJob>(
+    `SELECT id, kind, attempts, error_code AS "errorCode", error_message AS "errorMessage", finished_at AS "finishedAt"
+     FROM generation_jobs WHERE status = 'failed' AND ($2::uuid IS NULL OR id > $2)
+     ORDER BY id LIMIT $1`,
+    [limit, afterId],
+  );
+  return rows;
+}
+
+/** Those of `ids` whose job is no longer `failed` (retried meanwhile). */
+export async function idsNoLongerFailed(db: Queryable, ids: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM unnest($1::uuid[]) AS ids(id) WHERE NOT EXISTS (SELECT 1 FROM generation_jobs j WHERE j.id = ids.id AND j.status = 'failed')`,
+    [ids],
+  );
+  return rows.map((row) => row.id);
+}
+
 /**
  * Undo a submit whose queue entry could not be added: the job, its reservation and the debit
  * go together, in one transaction, so the user sees neither a job nor a moved credit.

@@ -20,8 +20,25 @@ export function createDeadLetterQueue(connection: ConnectionOptions, prefix: str
   return new Queue<DeadLetter>(queues.deadLetter.name, { connection, prefix });
 }
 
-export async function addDeadLetter(queue: DeadLetterQueue, entry: DeadLetter): Promise<void> {
-  await queue.add(queues.deadLetter.jobName, queues.deadLetter.payload.parse(entry), { jobId: entry.jobId });
+/** `deadAt` is for an entry put back after Redis lost it: when the job failed, not now. */
+export async function addDeadLetter(queue: DeadLetterQueue, entry: DeadLetter, deadAt?: Date): Promise<void> {
+  await queue.add(queues.deadLetter.jobName, queues.deadLetter.payload.parse(entry), { jobId: entry.jobId, timestamp: deadAt?.getTime() });
+}
+
+/**
+ * A key beside the queue's own, set once the queue is known to hold every failed job. Redis
+ * losing its data loses it too, and its absence is how a reconciler knows to rebuild.
+ */
+const COMPLETE_MARKER = 'holds-every-failed-job';
+
+export async function deadLettersNeedRebuild(queue: DeadLetterQueue): Promise<boolean> {
+  const client = await queue.client;
+  return (await client.get(queue.toKey(COMPLETE_MARKER))) === null;
+}
+
+export async function markDeadLettersComplete(queue: DeadLetterQueue): Promise<void> {
+  const client = await queue.client;
+  await client.set(queue.toKey(COMPLETE_MARKER), new Date().toISOString());
 }
 
 /** Oldest first; `start` and `count` page through them. */
