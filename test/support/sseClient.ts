@@ -1,4 +1,5 @@
 import { EventSource } from 'eventsource';
+import { isTerminal, type JobStatus } from '@atelier/contracts';
 
 export interface ReceivedEvent {
   type: string;
@@ -37,13 +38,21 @@ export function readStream(
     };
     for (const type of eventTypes) {
       source.addEventListener(type, (message) => {
+        // EventSource reports its own connection errors as `error` too; those carry no data.
+        if (message.data === undefined) return;
         const event = { type, id: message.lastEventId, data: JSON.parse(message.data) as Record<string, unknown> };
         received.push(event);
-        const terminal = type === 'status' && ['succeeded', 'failed', 'canceled'].includes(event.data.status as string);
+        const terminal = type === 'status' && isTerminal(event.data.status as JobStatus);
         if (terminal || options.until?.(event, received)) finish();
       });
     }
     source.onerror = (error) => {
+      // A job that had already finished gets its snapshot and recorded events, then the end.
+      const last = received.at(-1);
+      if (last?.type === 'snapshot' && isTerminal((last.data.job as { status: JobStatus }).status)) {
+        finish();
+        return;
+      }
       // The server ends the response after a terminal event; anything else before that is a failure.
       if (received.length === 0) {
         clearTimeout(timer);
