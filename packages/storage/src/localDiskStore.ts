@@ -41,8 +41,9 @@ export class LocalDiskStore implements ObjectStore {
   }
 
   /**
-   * Both files are written and flushed at once (the flushes overlap), then the sidecar is
-   * renamed into place and the object last: the object's rename is the moment it exists.
+   * Both files are written and flushed at once (the flushes overlap), then both are renamed
+   * into place at once. Readers need the two (head and openRead read the sidecar, then the
+   * file), so the object exists from the moment the second rename lands, whichever it is.
    */
   async put(key: string, data: Buffer, options: PutOptions): Promise<StoredObject> {
     const path = this.pathOf(key);
@@ -55,8 +56,7 @@ export class LocalDiskStore implements ObjectStore {
     try {
       const failed = staged.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
-      await metadata!.commit();
-      await object!.commit();
+      await Promise.all([metadata!.commit(), object!.commit()]);
     } catch (error) {
       await Promise.all([metadata?.discard(), object?.discard()]);
       throw error;
@@ -92,7 +92,7 @@ export class LocalDiskStore implements ObjectStore {
     }
   }
 
-  /** The object goes first and its sidecar last, the reverse of `put`. Absent keys are fine. */
+  /** The object goes first, so readers stop finding it at once, then its sidecar. Absent keys are fine. */
   async delete(key: string): Promise<void> {
     const path = this.pathOf(key);
     await rm(path, { force: true });
