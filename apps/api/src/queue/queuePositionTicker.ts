@@ -11,12 +11,20 @@ interface Tracked {
 }
 
 /**
+ * A new stream's first position is read this long after it opens, together with every other
+ * stream opened meanwhile: one read for all of them instead of one per stream (each read
+ * covers every tracked job), and none at all for a job a worker takes at once.
+ */
+const FIRST_LOOK_MS = 100;
+
+/**
  * For every open stream of a waiting job in this process: one pipelined read of all their
  * positions every tick, and a `queue` event to each whose position changed.
  */
 export class QueuePositionTicker {
   private readonly tracked = new Map<string, Set<Tracked>>();
   private timer: NodeJS.Timeout | null = null;
+  private firstLook: NodeJS.Timeout | null = null;
   private ticking = false;
 
   constructor(
@@ -33,7 +41,10 @@ export class QueuePositionTicker {
     if (!set) this.tracked.set(jobId, (set = new Set()));
     set.add(entry);
     this.timer ??= setInterval(() => void this.tick(), this.intervalMs).unref();
-    void this.tick();
+    this.firstLook ??= setTimeout(() => {
+      this.firstLook = null;
+      void this.tick();
+    }, FIRST_LOOK_MS).unref();
     return () => {
       set.delete(entry);
       if (set.size === 0) this.tracked.delete(jobId);
