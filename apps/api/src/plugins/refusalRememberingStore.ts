@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
+import { RefusalMemory } from './refusalMemory.ts';
 
 type Counted = { current: number; ttl: number };
 type Callback = Parameters<FastifyRateLimitStore['incr']>[1];
@@ -10,9 +11,6 @@ type RouteOptions = Parameters<FastifyRateLimitStore['child']>[0];
 const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as new (
   continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, nameSpace: string,
 ) => FastifyRateLimitStore;
-
-/** Refusals are swept when this many are remembered, so a crowd of one-off abusers cannot grow the map. */
-const SWEEP_AT = 10_000;
 
 /**
  * The plugin's Redis store, remembering refusals in this process. The windows are fixed (a
@@ -24,32 +22,25 @@ const SWEEP_AT = 10_000;
  */
 export function refusalRememberingStore(redis: Redis, nameSpace: string) {
   return class RefusalRememberingStore implements FastifyRateLimitStore {
-    private readonly refusedUntil = new Map<string, Counted & { until: number }>();
+    private readonly refusals = new RefusalMemory<Counted & { until: number }>();
 
     constructor(_globalParams?: unknown, private readonly inner: FastifyRateLimitStore = new RedisStore(false, false, redis, nameSpace)) {}
 
     incr(key: string, callback: Callback, timeWindow: number, max: number): void {
       const now = Date.now();
-      const refused = this.refusedUntil.get(key);
-      if (refused && refused.until > now) {
+      const refused = this.refusals.get(key, now);
+      if (refused) {
         callback(null, { current: refused.current, ttl: refused.until - now });
         return;
       }
       this.inner.incr(key, (error, result) => {
-        if (!error && result && result.current > max && result.ttl > 0) this.remember(key, result, now);
+        if (!error && result && result.current > max && result.ttl > 0) this.refusals.remember(key, { ...result, until: now + result.ttl }, now);
         callback(error, result);
       }, timeWindow, max);
     }
 
     child(routeOptions: RouteOptions): FastifyRateLimitStore {
       return new RefusalRememberingStore(undefined, this.inner.child(routeOptions));
-    }
-
-    private remember(key: string, result: Counted, now: number): void {
-      if (this.refusedUntil.size >= SWEEP_AT) {
-        for (const [known, { until }] of this.refusedUntil) if (until <= now) this.refusedUntil.delete(known);
-      }
-      this.refusedUntil.set(key, { ...result, until: now + result.ttl });
     }
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, JobKind } from '@atelier/contracts';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
-import { submitBurstLimit } from '../plugins/rateLimit.ts';
+import { SubmitLimits } from '../plugins/submitLimits.ts';
 import type { ApiServices } from '../services.ts';
 import { submitGeneration } from '../services/submitGeneration.ts';
 import { streamJobEvents } from '../sse/streamJobEvents.ts';
@@ -19,12 +19,17 @@ export function generateRoutes(services: ApiServices) {
   return async (app: FastifyInstance) => {
     app.addHook('preHandler', requireUser(services));
 
-    const burst = submitBurstLimit(app, services.config.SUBMIT_BURST_MAX);
+    const { config } = services;
+    const limits = new SubmitLimits(
+      services.redis, `${config.QUEUE_PREFIX}:rate-limit:submit-`, config.SUBMIT_RATE_LIMIT_MAX, config.RATE_LIMIT_WINDOW_MS, config.SUBMIT_BURST_MAX,
+      (error) => services.log.warn({ err: error }, 'submit limits skipped: Redis did not answer'),
+    );
 
     app.post<{ Params: { kind: string } }>('/api/generate/:kind', async (request, reply) => {
       const kind = JobKind.safeParse(request.params.kind);
       if (!kind.success) throw new AppError('unknown_kind', `Unknown kind "${request.params.kind}"; use one of ${JobKind.options.join(', ')}.`);
-      await burst(request, reply);
+      // Only for a known kind, so a mistyped URL spends nothing.
+      await limits.enforce(currentUser(request).id, reply);
       const result = await submitGeneration(services, {
         user: currentUser(request),
         kind: kind.data,
