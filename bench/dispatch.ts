@@ -85,8 +85,10 @@ try {
     console.log(`  run ${pair + 1}: platform ${rates.platform.at(-1)!.toFixed(1)} jobs/s, baseline ${rates.baseline.at(-1)!.toFixed(1)} jobs/s`);
   }
   const ratio = median(rates.platform) / median(rates.baseline);
-  console.log(`dispatch (1 worker process × ${WORKER_CONCURRENCY}, ${IN_FLIGHT} jobs in flight, ${JOBS_PER_RUN} jobs a run, median of ${PAIRS}): ` +
-    `platform ${median(rates.platform).toFixed(1)} jobs/s | raw BullMQ no-op ${median(rates.baseline).toFixed(1)} jobs/s | ratio ${ratio.toFixed(2)}×`);
+  console.log(
+    `dispatch (1 worker process × ${WORKER_CONCURRENCY}, ${IN_FLIGHT} jobs in flight, ${JOBS_PER_RUN} jobs a run, median of ${PAIRS}): ` +
+      `platform ${median(rates.platform).toFixed(1)} jobs/s | raw BullMQ no-op ${median(rates.baseline).toFixed(1)} jobs/s | ratio ${ratio.toFixed(2)}×`,
+  );
   floors.check('end-to-end jobs/s ≥ 0.25× raw BullMQ', ratio >= 0.25, `${ratio.toFixed(2)}×`);
 
   await Promise.all([stopProcess(api.process), stopProcess(worker), stopProcess(noop.child)]);
@@ -95,22 +97,35 @@ try {
 
   // --- Counting, on a private Redis and this run's database.
   const redisPort = await freePort();
-  const redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   extraChildren.push(redisServer);
-  await new Promise<void>((resolve) => redisServer.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve()));
+  await new Promise<void>((resolve) =>
+    redisServer.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve()),
+  );
   redisServer.stdout!.resume();
   const privateUrl = `redis://127.0.0.1:${redisPort}`;
   const admin = new Redis(privateUrl);
   await admin.ping();
   const countEnv = { ...platform.env, REDIS_URL: privateUrl, LOG_LEVEL: 'info' };
   const apiPort = await freePort();
-  const countApi = spawn(process.execPath, [atelierBin, 'api'], { env: { ...countEnv, LOG_LEVEL: 'warn', PORT: String(apiPort) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const countApi = spawn(process.execPath, [atelierBin, 'api'], {
+    env: { ...countEnv, LOG_LEVEL: 'warn', PORT: String(apiPort) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const countWorker = spawn(process.execPath, [atelierBin, 'worker'], { env: countEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   extraChildren.push(countApi, countWorker);
   await new Promise<void>((resolve) => countWorker.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker started') && resolve()));
   countWorker.stdout!.resume();
   const countUrl = `http://127.0.0.1:${apiPort}`;
-  while (!(await fetch(`${countUrl}/healthz`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
+  while (
+    !(await fetch(`${countUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  )
+    await new Promise((r) => setTimeout(r, 100));
   await timed(20, platformJob(countUrl)); // scripts loaded, pools filled
 
   const counts = new Map<string, number>();
@@ -127,7 +142,9 @@ try {
     const { rows: tables } = await platform.pool.query<{ relname: string; ins: number; upd: number; del: number }>(
       `SELECT relname, n_tup_ins::int AS ins, n_tup_upd::int AS upd, n_tup_del::int AS del FROM pg_stat_user_tables`,
     );
-    const { rows: [db] } = await platform.pool.query<{ commits: number }>(`SELECT xact_commit::int AS commits FROM pg_stat_database WHERE datname = current_database()`);
+    const {
+      rows: [db],
+    } = await platform.pool.query<{ commits: number }>(`SELECT xact_commit::int AS commits FROM pg_stat_database WHERE datname = current_database()`);
     return { tables: new Map(tables.map((t) => [t.relname, t])), commits: db!.commits };
   };
   /**
@@ -186,8 +203,10 @@ try {
   const total = (filter: (origin: string) => boolean) => rows.filter((r) => filter(r.origin)).reduce((sum, r) => sum + adjusted(r), 0);
   const rawTotal = (filter: (origin: string) => boolean) => rows.filter((r) => filter(r.origin)).reduce((sum, r) => sum + r.busy, 0) / COUNTED_JOBS;
   console.log(`Redis commands per job (${COUNTED_JOBS} jobs, ${(busyMs / 1000).toFixed(1)} s, idle traffic of the same processes subtracted):`);
-  console.log(`  sent by clients ${total((o) => o.startsWith('sent')).toFixed(1)} (raw ${rawTotal((o) => o.startsWith('sent')).toFixed(1)}), ` +
-    `run inside Lua scripts ${total((o) => o.startsWith('inside')).toFixed(1)} (raw ${rawTotal((o) => o.startsWith('inside')).toFixed(1)})`);
+  console.log(
+    `  sent by clients ${total((o) => o.startsWith('sent')).toFixed(1)} (raw ${rawTotal((o) => o.startsWith('sent')).toFixed(1)}), ` +
+      `run inside Lua scripts ${total((o) => o.startsWith('inside')).toFixed(1)} (raw ${rawTotal((o) => o.startsWith('inside')).toFixed(1)})`,
+  );
   for (const row of rows.filter((r) => adjusted(r) >= 0.05)) {
     console.log(`  ${adjusted(row).toFixed(2).padStart(6)}  ${row.command.padEnd(16)} ${row.origin}`);
   }
@@ -197,8 +216,10 @@ try {
   // Both windows run from one settled snapshot to the next (the waits and the snapshot reads
   // themselves included), so the background is subtracted in proportion to their lengths.
   const pgIdleScale = busyWindowMs / idleWindowMs;
-  console.log(`PostgreSQL per job: ${((busyCommits - idleCommits * pgIdleScale) / COUNTED_JOBS).toFixed(2)} transactions ` +
-    `(raw ${(busyCommits / COUNTED_JOBS).toFixed(2)}; includes the submit's auth read and the stream's job read)`);
+  console.log(
+    `PostgreSQL per job: ${((busyCommits - idleCommits * pgIdleScale) / COUNTED_JOBS).toFixed(2)} transactions ` +
+      `(raw ${(busyCommits / COUNTED_JOBS).toFixed(2)}; includes the submit's auth read and the stream's job read)`,
+  );
   let writes = 0;
   for (const [name, after] of pgAfterBusy.tables) {
     const before = pgAfterIdle.tables.get(name)!;
@@ -224,14 +245,22 @@ try {
     return (value('used_cpu_user') + value('used_cpu_sys')) * 1000;
   };
   const backendPids = async () =>
-    (await platform.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
-  const cpuSum = (pids: number[]) => pids.reduce((sum, pid) => sum + (() => {
-    try {
-      return cpuMsOf(pid);
-    } catch {
-      return 0; // a backend that ended meanwhile
-    }
-  })(), 0);
+    (await platform.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map(
+      (r) => r.pid,
+    );
+  const cpuSum = (pids: number[]) =>
+    pids.reduce(
+      (sum, pid) =>
+        sum +
+        (() => {
+          try {
+            return cpuMsOf(pid);
+          } catch {
+            return 0; // a backend that ended meanwhile
+          }
+        })(),
+      0,
+    );
   const measureCpu = async (processes: Record<string, number[]>, run: () => Promise<unknown>) => {
     const before = Object.fromEntries(Object.entries(processes).map(([name, pids]) => [name, cpuSum(pids)]));
     const backendsBefore = new Map((await backendPids()).map((pid) => [pid, cpuSum([pid])]));
@@ -239,14 +268,18 @@ try {
     const clientBefore = process.cpuUsage();
     await run();
     const client = process.cpuUsage(clientBefore);
-    const result: Record<string, number> = Object.fromEntries(Object.entries(processes).map(([name, pids]) => [name, (cpuSum(pids) - before[name]!) / COUNTED_JOBS]));
+    const result: Record<string, number> = Object.fromEntries(
+      Object.entries(processes).map(([name, pids]) => [name, (cpuSum(pids) - before[name]!) / COUNTED_JOBS]),
+    );
     // A backend that ended meanwhile is missed (the pool keeps them for 10 s idle; runs are shorter).
     result.postgresql = (await backendPids()).reduce((sum, pid) => sum + cpuSum([pid]) - (backendsBefore.get(pid) ?? 0), 0) / COUNTED_JOBS;
     result.redis = ((await redisCpuMs()) - redisBefore) / COUNTED_JOBS;
     result['bench client'] = (client.user + client.system) / 1000 / COUNTED_JOBS;
     return result;
   };
-  const platformCpu = await measureCpu({ 'api process': [countApi.pid!], 'worker process': [countWorker.pid!] }, () => runPool(COUNTED_JOBS, IN_FLIGHT, platformJob(countUrl)));
+  const platformCpu = await measureCpu({ 'api process': [countApi.pid!], 'worker process': [countWorker.pid!] }, () =>
+    runPool(COUNTED_JOBS, IN_FLIGHT, platformJob(countUrl)),
+  );
   const countNoop = await spawnBenchProcess('./baseline/noopWorker.ts', { ...countEnv, QUEUE_PREFIX: baselinePrefix, WORKER_CONCURRENCY });
   extraChildren.push(countNoop.child);
   const privateConnection = { url: privateUrl, maxRetriesPerRequest: null };
@@ -261,10 +294,15 @@ try {
   await runPool(50, IN_FLIGHT, privateNoopJob);
   const baselineCpu = await measureCpu({ 'noop worker': [countNoop.child.pid!] }, () => runPool(COUNTED_JOBS, IN_FLIGHT, privateNoopJob));
   const sum = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
-  const describe = (cpu: Record<string, number>) => Object.entries(cpu).map(([name, value]) => `${name} ${value.toFixed(2)}`).join(', ');
+  const describe = (cpu: Record<string, number>) =>
+    Object.entries(cpu)
+      .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+      .join(', ');
   console.log(`CPU ms per job: platform ${sum(platformCpu).toFixed(1)} (${describe(platformCpu)})`);
   console.log(`                raw BullMQ ${sum(baselineCpu).toFixed(1)} (${describe(baselineCpu)})`);
-  console.log(`  with 2 cores, CPU alone caps the platform near ${(2_000 / sum(platformCpu)).toFixed(0)} jobs/s and the baseline near ${(2_000 / sum(baselineCpu)).toFixed(0)} jobs/s`);
+  console.log(
+    `  with 2 cores, CPU alone caps the platform near ${(2_000 / sum(platformCpu)).toFixed(0)} jobs/s and the baseline near ${(2_000 / sum(baselineCpu)).toFixed(0)} jobs/s`,
+  );
   await privateEvents.close();
   await privateQueue.close();
   admin.disconnect();

@@ -21,7 +21,10 @@ const PAIRS = 5;
 
 console.log(machineLine());
 // The production limits (the test platform raises the burst limit for tests that race submits).
-const limits = { SUBMIT_BURST_MAX: String(apiConfigSchema.shape.SUBMIT_BURST_MAX.parse(undefined)), SUBMIT_RATE_LIMIT_MAX: String(apiConfigSchema.shape.SUBMIT_RATE_LIMIT_MAX.parse(undefined)) };
+const limits = {
+  SUBMIT_BURST_MAX: String(apiConfigSchema.shape.SUBMIT_BURST_MAX.parse(undefined)),
+  SUBMIT_RATE_LIMIT_MAX: String(apiConfigSchema.shape.SUBMIT_RATE_LIMIT_MAX.parse(undefined)),
+};
 const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY: '8', ...limits });
 const floors = new Floors();
 try {
@@ -44,7 +47,15 @@ try {
    */
   const startFlood = async (flooder: TestUser): Promise<() => Promise<PacedResult>> => {
     const { child } = await spawnBenchProcess('./children/pacedClient.ts', process.env, { ipc: true });
-    const job = { baseUrl: api.baseUrl, clients: FLOOD_CONNECTIONS, rate: FLOOD_RATE, seconds: SECONDS, headers: headersOf(flooder), path: '/api/generate/image', body };
+    const job = {
+      baseUrl: api.baseUrl,
+      clients: FLOOD_CONNECTIONS,
+      rate: FLOOD_RATE,
+      seconds: SECONDS,
+      headers: headersOf(flooder),
+      path: '/api/generate/image',
+      body,
+    };
     return async () => {
       const answer = new Promise<{ latencies: number[]; statuses: [number, number][]; throughput: number }>((resolve) => child.once('message', resolve));
       child.send({ type: 'go', job });
@@ -84,9 +95,15 @@ try {
     flooderRefused += flooding.statuses.get(429) ?? 0;
   }
   const ratio = median(floodedP99) / median(quietP99);
-  console.log(`others' submit p99, median of ${PAIRS}: quiet ${ms(median(quietP99))}, under a ${FLOOD_RATE}/s flood ${ms(median(floodedP99))}: ratio ${ratio.toFixed(2)}×`);
+  console.log(
+    `others' submit p99, median of ${PAIRS}: quiet ${ms(median(quietP99))}, under a ${FLOOD_RATE}/s flood ${ms(median(floodedP99))}: ratio ${ratio.toFixed(2)}×`,
+  );
   floors.check(`others' submit p99 under the flood ≤ 2× without it`, ratio <= 2, `${ratio.toFixed(2)}×`);
-  floors.check('the flooder is refused with 429 past its limit', flooderRefused > 0 && flooderAccepted <= PAIRS * Number(limits.SUBMIT_RATE_LIMIT_MAX), `${flooderAccepted} accepted, ${flooderRefused} refused`);
+  floors.check(
+    'the flooder is refused with 429 past its limit',
+    flooderRefused > 0 && flooderAccepted <= PAIRS * Number(limits.SUBMIT_RATE_LIMIT_MAX),
+    `${flooderAccepted} accepted, ${flooderRefused} refused`,
+  );
   floors.check('no other user is refused', othersRefused === 0, `${othersRefused} refused`);
 } finally {
   await platform.stop();

@@ -56,7 +56,9 @@ try {
       url: `${api.baseUrl}/api/generate/image`,
       connections,
       amount,
-      requests: [{ method: 'POST', body, setupRequest: (request: autocannon.Request) => ({ ...request, headers: submitHeaders[next++ % submitHeaders.length] }) }],
+      requests: [
+        { method: 'POST', body, setupRequest: (request: autocannon.Request) => ({ ...request, headers: submitHeaders[next++ % submitHeaders.length] }) },
+      ],
     });
   await closedLoop(10, 300);
   await reset();
@@ -64,7 +66,9 @@ try {
   // and the latency is 50 / throughput by Little's law, whatever the server does.
   const saturated = await closedLoop(SUBMIT_CLIENTS, 4_000);
   const failedClosed = saturated.non2xx + saturated.errors;
-  console.log(`submit, ${SUBMIT_CLIENTS} clients, closed loop (saturated): ${saturated.requests.average.toFixed(0)} req/s, p50 ${ms(saturated.latency.p50)}, p99 ${ms(saturated.latency.p99)}, non-2xx/errors ${failedClosed}`);
+  console.log(
+    `submit, ${SUBMIT_CLIENTS} clients, closed loop (saturated): ${saturated.requests.average.toFixed(0)} req/s, p50 ${ms(saturated.latency.p50)}, p99 ${ms(saturated.latency.p99)}, non-2xx/errors ${failedClosed}`,
+  );
   // Open loop: the same 50 clients offering a share of that throughput, evenly spaced.
   for (const share of PACED_SHARES) {
     await reset();
@@ -78,8 +82,15 @@ try {
     });
     const failed = paced.latencies.length - (paced.statuses.get(202) ?? 0);
     const p99 = percentile(paced.latencies, 99);
-    console.log(`submit, ${SUBMIT_CLIENTS} clients offering ${rate} req/s (${share * 100} % of saturated): p50 ${ms(median(paced.latencies))}, p99 ${ms(p99)}, not 202: ${failed}`);
-    if (share === FLOOR_SHARE) floors.check(`submit p99 at ${SUBMIT_CLIENTS} clients ≤ 25 ms (offering ${share * 100} % of saturated)`, p99 <= 25 && failed === 0 && failedClosed === 0, ms(p99));
+    console.log(
+      `submit, ${SUBMIT_CLIENTS} clients offering ${rate} req/s (${share * 100} % of saturated): p50 ${ms(median(paced.latencies))}, p99 ${ms(p99)}, not 202: ${failed}`,
+    );
+    if (share === FLOOR_SHARE)
+      floors.check(
+        `submit p99 at ${SUBMIT_CLIENTS} clients ≤ 25 ms (offering ${share * 100} % of saturated)`,
+        p99 <= 25 && failed === 0 && failedClosed === 0,
+        ms(p99),
+      );
   }
   await reset();
 

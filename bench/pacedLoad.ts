@@ -88,5 +88,7 @@ export async function pacedLoad(options: {
 /** One GET on the agent's connection, so that connection set-up is not in the first requests' latency. */
 const connect = (baseUrl: string, agent: Agent) =>
   new Promise<void>((resolve, reject) => {
-    request(`${baseUrl}/healthz`, { agent }, (response) => response.resume().once('end', resolve)).once('error', reject).end();
+    request(`${baseUrl}/healthz`, { agent }, (response) => response.resume().once('end', resolve))
+      .once('error', reject)
+      .end();
   });

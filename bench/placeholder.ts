@@ -54,9 +54,10 @@ const withHash: number[] = [];
 for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
   for (const { png } of set) {
     // Alternate which goes first, so that neither always meets a warmer cache.
-    const pair = round % 2 === 0
-      ? [await timed(() => thumbnailOf(png)), await timed(() => placeholderOf(png))]
-      : [await timed(() => placeholderOf(png)), await timed(() => thumbnailOf(png))].reverse();
+    const pair =
+      round % 2 === 0
+        ? [await timed(() => thumbnailOf(png)), await timed(() => placeholderOf(png))]
+        : [await timed(() => placeholderOf(png)), await timed(() => thumbnailOf(png))].reverse();
     if (round < WARM_UP_ROUNDS) continue;
     decodeOnly.push(pair[0]!);
     withHash.push(pair[1]!);

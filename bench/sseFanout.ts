@@ -82,7 +82,9 @@ try {
   );
   const headersOf = new Map(users.map((u) => [u.user.id, u.headers]));
   const fanUser = users[0]!;
-  const { rows: [fanJob] } = await platform.pool.query<{ id: string }>(
+  const {
+    rows: [fanJob],
+  } = await platform.pool.query<{ id: string }>(
     `INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, status, started_at)
      VALUES ($1, 'image', 'fan-out', '{"width":64,"height":64,"steps":1,"seed":1}', 1, 0, 'running', now()) RETURNING id`,
     [fanUser.user.id],
@@ -102,13 +104,14 @@ try {
 
   const runRound = async (kind: Kind, round: number): Promise<Round> => {
     const port = await freePort();
-    const env = kind === 'platform'
-      // One user holds all 2,000 subscribers of the fan-out job: lift the per-user stream and
-      // request caps (they only count; each stream costs the same). The heartbeat (a `: ping`
-      // to all 12,000 streams, every 15 s by default) is put off so that it cannot fall into
-      // the timed fan-out; the bare server sends none.
-      ? { ...platform.env, PORT: String(port), LOG_LEVEL: 'warn', SSE_MAX_STREAMS_PER_USER: '100000', RATE_LIMIT_MAX: '1000000', SSE_HEARTBEAT_MS: '600000' }
-      : { ...platform.env, PORT: String(port), FANOUT_CHANNEL: fanChannel };
+    const env =
+      kind === 'platform'
+        ? // One user holds all 2,000 subscribers of the fan-out job: lift the per-user stream and
+          // request caps (they only count; each stream costs the same). The heartbeat (a `: ping`
+          // to all 12,000 streams, every 15 s by default) is put off so that it cannot fall into
+          // the timed fan-out; the bare server sends none.
+          { ...platform.env, PORT: String(port), LOG_LEVEL: 'warn', SSE_MAX_STREAMS_PER_USER: '100000', RATE_LIMIT_MAX: '1000000', SSE_HEARTBEAT_MS: '600000' }
+        : { ...platform.env, PORT: String(port), FANOUT_CHANNEL: fanChannel };
     const file = kind === 'platform' ? './children/instrumentedApi.ts' : './baseline/bareSseServer.ts';
     const { child } = await spawnBenchProcess(file, env, { nodeArgs: ['--expose-gc'], ipc: true });
     const base = `http://127.0.0.1:${port}`;
@@ -160,7 +163,8 @@ try {
         });
         const subscribed = clients.filter((line) => Number(/ sub=(\d+)/.exec(line)?.[1] ?? 0) > 0);
         const channels = subscribed.map((line) => / sub=(\d+)/.exec(line)![1]).join(', ');
-        redisConnections = `${clients.length} Redis connections (${clients.map((l) => /name=(\S*)/.exec(l)?.[1] || 'unnamed').join(', ')}); ` +
+        redisConnections =
+          `${clients.length} Redis connections (${clients.map((l) => /name=(\S*)/.exec(l)?.[1] || 'unnamed').join(', ')}); ` +
           `${subscribed.length} with subscriptions, holding ${channels} channels for ${after.streams} + ${FAN_SUBSCRIBERS} streams`;
       }
       const toLast: number[] = [];
@@ -184,10 +188,12 @@ try {
       }
       // The server's CPU over the fan-out (the idle streams cost nothing meanwhile).
       const cpuPerEvent = (cpuMsOf(child.pid!) - cpuBefore) / EVENTS_PER_ROUND;
-      console.log(`  ${kind} round ${round + 1}: ${(rssPerStream / 1024).toFixed(1)} KiB RSS (first ${half}: ${(rssFirstHalf / 1024).toFixed(1)}), ` +
-        `${(heapPerStream / 1024).toFixed(1)} KiB heap+external per idle stream; ` +
-        `one event to ${FAN_SUBSCRIBERS}: last after ${ms(median(toLast))} (median of ${EVENTS_PER_ROUND}), p99 ${ms(percentile(perSubscriber, 99))}, ` +
-        `server CPU ${ms(cpuPerEvent)} an event`);
+      console.log(
+        `  ${kind} round ${round + 1}: ${(rssPerStream / 1024).toFixed(1)} KiB RSS (first ${half}: ${(rssFirstHalf / 1024).toFixed(1)}), ` +
+          `${(heapPerStream / 1024).toFixed(1)} KiB heap+external per idle stream; ` +
+          `one event to ${FAN_SUBSCRIBERS}: last after ${ms(median(toLast))} (median of ${EVENTS_PER_ROUND}), p99 ${ms(percentile(perSubscriber, 99))}, ` +
+          `server CPU ${ms(cpuPerEvent)} an event`,
+      );
       if (redisConnections) console.log(`    API process: ${redisConnections}`);
       return { rssPerStream, heapPerStream, toLast, perSubscriber, cpuPerEvent, redisConnections };
     } finally {
@@ -203,17 +209,27 @@ try {
   const med = (kind: Kind, pick: (r: Round) => number) => median(rounds[kind].map(pick));
   const rssRatio = med('platform', (r) => r.rssPerStream) / med('baseline', (r) => r.rssPerStream);
   const heapRatio = med('platform', (r) => r.heapPerStream) / med('baseline', (r) => r.heapPerStream);
-  console.log(`idle stream memory (median of ${ROUNDS}): platform ${(med('platform', (r) => r.rssPerStream) / 1024).toFixed(1)} KiB RSS / ` +
-    `${(med('platform', (r) => r.heapPerStream) / 1024).toFixed(1)} KiB heap+external; bare ${(med('baseline', (r) => r.rssPerStream) / 1024).toFixed(1)} KiB / ` +
-    `${(med('baseline', (r) => r.heapPerStream) / 1024).toFixed(1)} KiB; ratio RSS ${rssRatio.toFixed(2)}×, heap ${heapRatio.toFixed(2)}×`);
+  console.log(
+    `idle stream memory (median of ${ROUNDS}): platform ${(med('platform', (r) => r.rssPerStream) / 1024).toFixed(1)} KiB RSS / ` +
+      `${(med('platform', (r) => r.heapPerStream) / 1024).toFixed(1)} KiB heap+external; bare ${(med('baseline', (r) => r.rssPerStream) / 1024).toFixed(1)} KiB / ` +
+      `${(med('baseline', (r) => r.heapPerStream) / 1024).toFixed(1)} KiB; ratio RSS ${rssRatio.toFixed(2)}×, heap ${heapRatio.toFixed(2)}×`,
+  );
   floors.check('RSS per idle stream ≤ 1.5× bare', rssRatio <= 1.5, `${rssRatio.toFixed(2)}×`);
 
   const toLast = (kind: Kind) => median(rounds[kind].flatMap((r) => r.toLast));
-  const p99 = (kind: Kind) => percentile(rounds[kind].flatMap((r) => r.perSubscriber), 99);
+  const p99 = (kind: Kind) =>
+    percentile(
+      rounds[kind].flatMap((r) => r.perSubscriber),
+      99,
+    );
   const fanRatio = toLast('platform') / toLast('baseline');
-  console.log(`one event to ${FAN_SUBSCRIBERS} subscribers: platform last ${ms(toLast('platform'))} p99 ${ms(p99('platform'))} | ` +
-    `bare loop last ${ms(toLast('baseline'))} p99 ${ms(p99('baseline'))} | ratio ${fanRatio.toFixed(2)}×`);
-  console.log(`  server CPU for one event to ${FAN_SUBSCRIBERS}: platform ${ms(med('platform', (r) => r.cpuPerEvent))}, bare loop ${ms(med('baseline', (r) => r.cpuPerEvent))}`);
+  console.log(
+    `one event to ${FAN_SUBSCRIBERS} subscribers: platform last ${ms(toLast('platform'))} p99 ${ms(p99('platform'))} | ` +
+      `bare loop last ${ms(toLast('baseline'))} p99 ${ms(p99('baseline'))} | ratio ${fanRatio.toFixed(2)}×`,
+  );
+  console.log(
+    `  server CPU for one event to ${FAN_SUBSCRIBERS}: platform ${ms(med('platform', (r) => r.cpuPerEvent))}, bare loop ${ms(med('baseline', (r) => r.cpuPerEvent))}`,
+  );
   floors.check(`fan-out to ${FAN_SUBSCRIBERS} ≤ 2× bare loop`, fanRatio <= 2, `${fanRatio.toFixed(2)}×`);
   floors.check(`fan-out p99 ≤ 250 ms`, p99('platform') <= 250, ms(p99('platform')));
 } finally {

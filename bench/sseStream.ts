@@ -80,7 +80,14 @@ export interface FollowedJob {
  */
 export async function followJob(
   url: string,
-  options: { headers: Record<string, string>; onEvent?: (event: SseEvent) => void; retryMs?: number; maxResumes?: number; onOpen?: () => void; onClose?: () => void },
+  options: {
+    headers: Record<string, string>;
+    onEvent?: (event: SseEvent) => void;
+    retryMs?: number;
+    maxResumes?: number;
+    onOpen?: () => void;
+    onClose?: () => void;
+  },
 ): Promise<FollowedJob> {
   const result: FollowedJob = { terminal: '', resumes: 0, refused: null };
   let lastId: string | null = null;
@@ -89,9 +96,12 @@ export async function followJob(
       headers: lastId === null ? options.headers : { ...options.headers, 'last-event-id': lastId },
       onEvent: (event) => {
         if (event.id !== null) lastId = event.id;
-        const status = event.type === 'status' ? (JSON.parse(event.data) as { status: string }).status
-          : event.type === 'snapshot' ? (JSON.parse(event.data) as { job: { status: string } }).job.status
-          : '';
+        const status =
+          event.type === 'status'
+            ? (JSON.parse(event.data) as { status: string }).status
+            : event.type === 'snapshot'
+              ? (JSON.parse(event.data) as { job: { status: string } }).job.status
+              : '';
         if (status === 'succeeded' || status === 'failed' || status === 'canceled') result.terminal = status;
         options.onEvent?.(event);
       },
@@ -119,7 +129,11 @@ const keepAlive = new Agent({ keepAlive: true });
  */
 export function postJson(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: keepAlive, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    const req = request(url, {
+      method: 'POST',
+      agent: keepAlive,
+      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    });
     req.once('error', reject);
     req.once('response', (response: IncomingMessage) => {
       let text = '';

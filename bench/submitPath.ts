@@ -60,11 +60,13 @@ try {
       url: `${target === 'platform' ? api.baseUrl : baselineUrl}/api/generate/image`,
       connections,
       duration: seconds,
-      requests: [{
-        method: 'POST',
-        body,
-        setupRequest: (request: autocannon.Request) => ({ ...request, headers: headers[next++ % headers.length] }),
-      }],
+      requests: [
+        {
+          method: 'POST',
+          body,
+          setupRequest: (request: autocannon.Request) => ({ ...request, headers: headers[next++ % headers.length] }),
+        },
+      ],
     });
   };
   /** Between runs: no jobs (so no active-job limit is near) and fresh rate-limit windows. */
@@ -104,16 +106,29 @@ try {
         console.log(`  ${connections} clients, ${line(target, result)}`);
       }
     }
-    const p = { throughput: median(runs.platform.map((r) => r.throughput)), p50: median(runs.platform.map((r) => r.p50)), p99: median(runs.platform.map((r) => r.p99)) };
-    const b = { throughput: median(runs.baseline.map((r) => r.throughput)), p50: median(runs.baseline.map((r) => r.p50)), p99: median(runs.baseline.map((r) => r.p99)) };
+    const p = {
+      throughput: median(runs.platform.map((r) => r.throughput)),
+      p50: median(runs.platform.map((r) => r.p50)),
+      p99: median(runs.platform.map((r) => r.p99)),
+    };
+    const b = {
+      throughput: median(runs.baseline.map((r) => r.throughput)),
+      p50: median(runs.baseline.map((r) => r.p50)),
+      p99: median(runs.baseline.map((r) => r.p99)),
+    };
     const ratio = p.throughput / b.throughput;
-    console.log(`submit @${connections} clients (median of ${PAIRS}): platform ${p.throughput.toFixed(0)} req/s p50 ${ms(p.p50)} p99 ${ms(p.p99)} | ` +
-      `baseline ${b.throughput.toFixed(0)} req/s p50 ${ms(b.p50)} p99 ${ms(b.p99)} | throughput ratio ${ratio.toFixed(2)}×`);
+    console.log(
+      `submit @${connections} clients (median of ${PAIRS}): platform ${p.throughput.toFixed(0)} req/s p50 ${ms(p.p50)} p99 ${ms(p.p99)} | ` +
+        `baseline ${b.throughput.toFixed(0)} req/s p50 ${ms(b.p50)} p99 ${ms(b.p99)} | throughput ratio ${ratio.toFixed(2)}×`,
+    );
     floors.check(`throughput at ${connections} clients ≥ 0.6× baseline`, ratio >= 0.6, `${ratio.toFixed(2)}×`);
     if (connections === 500) {
       capacityAt500 = Math.min(p.throughput, b.throughput);
-      floors.check('p99 at 500 clients, closed loop (saturated) ≤ 50 ms', p.p99 <= 50,
-        `${ms(p.p99)} (baseline ${ms(b.p99)}; 500 in flight at ${p.throughput.toFixed(0)} req/s is ${ms((500 / p.throughput) * 1000)} mean by Little's law)`);
+      floors.check(
+        'p99 at 500 clients, closed loop (saturated) ≤ 50 ms',
+        p.p99 <= 50,
+        `${ms(p.p99)} (baseline ${ms(b.p99)}; 500 in flight at ${p.throughput.toFixed(0)} req/s is ${ms((500 / p.throughput) * 1000)} mean by Little's law)`,
+      );
     }
   }
 
@@ -146,8 +161,10 @@ try {
     }
   }
   const pacedP99 = median(paced.platform.map((r) => r.p99));
-  console.log(`submit, ${PACED.connections} clients offering ${pacedRate} req/s: platform p50 ${ms(median(paced.platform.map((r) => r.p50)))} p99 ${ms(pacedP99)} | ` +
-    `baseline p50 ${ms(median(paced.baseline.map((r) => r.p50)))} p99 ${ms(median(paced.baseline.map((r) => r.p99)))}`);
+  console.log(
+    `submit, ${PACED.connections} clients offering ${pacedRate} req/s: platform p50 ${ms(median(paced.platform.map((r) => r.p50)))} p99 ${ms(pacedP99)} | ` +
+      `baseline p50 ${ms(median(paced.baseline.map((r) => r.p50)))} p99 ${ms(median(paced.baseline.map((r) => r.p99)))}`,
+  );
   floors.check(`p99 at 500 clients offering ${pacedRate} req/s ≤ 50 ms`, pacedP99 <= 50, ms(pacedP99));
   floors.check('no failed submits', failures === 0, `${failures} non-2xx/errors/timeouts`);
   await stopProcess(baseline.child);

@@ -72,7 +72,12 @@ export async function spawnBenchProcess(
       if (at < 0) return;
       child.stdout!.off('data', onData);
       child.stdout!.resume();
-      resolve(text.slice(at + ready.length).split('\n')[0]!.trim());
+      resolve(
+        text
+          .slice(at + ready.length)
+          .split('\n')[0]!
+          .trim(),
+      );
     };
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));

@@ -95,32 +95,44 @@ try {
   const deadline = started + SUBMIT_WINDOW_S * 1000;
   const sampler = setInterval(() => {
     const elapsed = ((performance.now() - started) / 1000).toFixed(0);
-    console.log(`  ${elapsed.padStart(3)} s: ${Object.values(jobs).reduce((a, b) => a + b, 0)} jobs submitted, ${openStreams} streams open, ${errors.length} errors`);
+    console.log(
+      `  ${elapsed.padStart(3)} s: ${Object.values(jobs).reduce((a, b) => a + b, 0)} jobs submitted, ${openStreams} streams open, ${errors.length} errors`,
+    );
   }, 15_000);
   const sleepUntil = (time: number) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(time, deadline) - performance.now())));
-  await Promise.all(users.map(async (user, i) => {
-    const baseUrl = apis[i % apis.length]!.baseUrl;
-    let next = started + Math.random() * MEAN_INTERVAL_S * 1000;
-    for (;;) {
-      await sleepUntil(next);
-      if (performance.now() >= deadline) return;
-      await runJob(user, baseUrl);
-      next = performance.now() + exponential(MEAN_INTERVAL_S * 1000);
-    }
-  }).map((loop) => Promise.race([loop, new Promise((r) => setTimeout(r, (SUBMIT_WINDOW_S + DRAIN_LIMIT_S) * 1000))])));
+  await Promise.all(
+    users
+      .map(async (user, i) => {
+        const baseUrl = apis[i % apis.length]!.baseUrl;
+        let next = started + Math.random() * MEAN_INTERVAL_S * 1000;
+        for (;;) {
+          await sleepUntil(next);
+          if (performance.now() >= deadline) return;
+          await runJob(user, baseUrl);
+          next = performance.now() + exponential(MEAN_INTERVAL_S * 1000);
+        }
+      })
+      .map((loop) => Promise.race([loop, new Promise((r) => setTimeout(r, (SUBMIT_WINDOW_S + DRAIN_LIMIT_S) * 1000))])),
+  );
   clearInterval(sampler);
   const elapsed = (performance.now() - started) / 1000;
   if (openStreams > 0) errors.push(`${openStreams} streams still open ${DRAIN_LIMIT_S} s after the last submit`);
 
   const total = Object.values(jobs).reduce((a, b) => a + b, 0);
-  console.log(`${USERS} users (${USERS * PRO_SHARE} Pro), 2 API + 4 worker processes × 2 slots, one job per user every ${MEAN_INTERVAL_S} s on average ` +
-    `(${(USERS / MEAN_INTERVAL_S).toFixed(1)} jobs/s offered) for ${SUBMIT_WINDOW_S} s; ran ${elapsed.toFixed(0)} s`);
-  console.log(`  jobs: ${total} (image ${jobs.image}, video ${jobs.video}, voice ${jobs.voice}); peak open streams ${peakStreams}; ` +
-    `streams resumed with Last-Event-ID after an early end ${resumes}`);
+  console.log(
+    `${USERS} users (${USERS * PRO_SHARE} Pro), 2 API + 4 worker processes × 2 slots, one job per user every ${MEAN_INTERVAL_S} s on average ` +
+      `(${(USERS / MEAN_INTERVAL_S).toFixed(1)} jobs/s offered) for ${SUBMIT_WINDOW_S} s; ran ${elapsed.toFixed(0)} s`,
+  );
+  console.log(
+    `  jobs: ${total} (image ${jobs.image}, video ${jobs.video}, voice ${jobs.voice}); peak open streams ${peakStreams}; ` +
+      `streams resumed with Last-Event-ID after an early end ${resumes}`,
+  );
   console.log(`  submit: p50 ${ms(percentile(submitTimes, 50))} p99 ${ms(percentile(submitTimes, 99))}`);
   for (const kind of ['image', 'video', 'voice'] as const) {
     const what = kind === 'voice' ? 'first output (no picture)' : 'first preview';
-    console.log(`  ${kind}: ${what} p50 ${ms(percentile(firstPreview[kind]!, 50))} p95 ${ms(percentile(firstPreview[kind]!, 95))} (${firstPreview[kind]!.length} jobs)`);
+    console.log(
+      `  ${kind}: ${what} p50 ${ms(percentile(firstPreview[kind]!, 50))} p95 ${ms(percentile(firstPreview[kind]!, 95))} (${firstPreview[kind]!.length} jobs)`,
+    );
   }
   // Waits from the rows themselves: created (the submit's commit) to the first claim.
   const { rows: waitRows } = await platform.pool.query<{ plan: string; wait: number }>(
@@ -128,22 +140,32 @@ try {
      FROM generation_jobs j JOIN users u ON u.id = j.user_id WHERE j.started_at IS NOT NULL`,
   );
   const waits = (plan: string) => waitRows.filter((r) => r.plan === plan).map((r) => Number(r.wait));
-  console.log(`  wait (row created → first claimed): Pro p50 ${ms(percentile(waits('pro'), 50))} p95 ${ms(percentile(waits('pro'), 95))} | ` +
-    `Free p50 ${ms(percentile(waits('free'), 50))} p95 ${ms(percentile(waits('free'), 95))}`);
+  console.log(
+    `  wait (row created → first claimed): Pro p50 ${ms(percentile(waits('pro'), 50))} p95 ${ms(percentile(waits('pro'), 95))} | ` +
+      `Free p50 ${ms(percentile(waits('free'), 50))} p95 ${ms(percentile(waits('free'), 95))}`,
+  );
   for (const error of [...new Set(errors)].slice(0, 10)) console.log(`  error: ${error}`);
   floors.check('errors = 0', errors.length === 0, `${errors.length}`);
 
   // The ledger, after every job has ended.
-  const { rows: [ledger] } = await platform.pool.query<{ users: number; off: number; unfinished: number; active: number }>(
+  const {
+    rows: [ledger],
+  } = await platform.pool.query<{ users: number; off: number; unfinished: number; active: number }>(
     `SELECT (SELECT count(*)::int FROM users) AS users,
             (SELECT count(*)::int FROM users u
               WHERE u.credits <> (SELECT coalesce(sum(amount), 0) FROM credit_transactions t WHERE t.user_id = u.id)) AS off,
             (SELECT count(*)::int FROM generation_jobs WHERE status NOT IN ('succeeded', 'failed', 'canceled')) AS unfinished,
             (SELECT count(*)::int FROM users WHERE active_jobs <> 0) AS active`,
   );
-  console.log(`  ledger: ${ledger!.users} users, ${ledger!.off} balances differ from their ledger sum; ${ledger!.unfinished} jobs not terminal; ${ledger!.active} users with active jobs left`);
+  console.log(
+    `  ledger: ${ledger!.users} users, ${ledger!.off} balances differ from their ledger sum; ${ledger!.unfinished} jobs not terminal; ${ledger!.active} users with active jobs left`,
+  );
   floors.check('every balance equals its ledger sum', ledger!.off === 0, `${ledger!.off} differ`);
-  floors.check('every job terminal', ledger!.unfinished === 0 && ledger!.active === 0, `${ledger!.unfinished} not terminal, ${ledger!.active} users with active jobs`);
+  floors.check(
+    'every job terminal',
+    ledger!.unfinished === 0 && ledger!.active === 0,
+    `${ledger!.unfinished} not terminal, ${ledger!.active} users with active jobs`,
+  );
 } finally {
   await platform.stop();
 }

@@ -34,7 +34,9 @@ try {
         }
       }
     }
-    console.log(`${seconds} s video, ${RUNS} runs: first frame p50 ${ms(median(firstFrame))} p95 ${ms(percentile(firstFrame, 95))}; output p50 ${ms(median(output))} p95 ${ms(percentile(output, 95))}`);
+    console.log(
+      `${seconds} s video, ${RUNS} runs: first frame p50 ${ms(median(firstFrame))} p95 ${ms(percentile(firstFrame, 95))}; output p50 ${ms(median(output))} p95 ${ms(percentile(output, 95))}`,
+    );
     floors.check(`${seconds} s video: first frame p95 < 5 s`, percentile(firstFrame, 95) < 5_000, ms(percentile(firstFrame, 95)));
   }
 } finally {

@@ -14,7 +14,18 @@ const worker = new Worker(
     await pool.query({ name: 'baseline-running', text: `UPDATE baseline_jobs SET status = 'running' WHERE id = $1`, values: [job.data.id] });
     await pool.query({ name: 'baseline-done', text: `UPDATE baseline_jobs SET status = 'done' WHERE id = $1`, values: [job.data.id] });
   },
-  { connection: { url: process.env.REDIS_URL, maxRetriesPerRequest: null }, prefix: process.env.QUEUE_PREFIX, concurrency: Number(process.env.WORKER_CONCURRENCY) },
+  {
+    connection: { url: process.env.REDIS_URL, maxRetriesPerRequest: null },
+    prefix: process.env.QUEUE_PREFIX,
+    concurrency: Number(process.env.WORKER_CONCURRENCY),
+  },
 );
 worker.on('ready', () => console.log('worker started'));
-process.once('SIGTERM', () => void worker.close().then(() => pool.end()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void worker
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+);

@@ -17,5 +17,8 @@ answerMemoryRequests(() => ({ streams: services.streams.size, followers: service
 console.log(`ready ${config.PORT}`);
 process.once('SIGTERM', () => {
   services.streams.closeAll();
-  void app.close().then(() => services.close()).then(() => process.exit(0));
+  void app
+    .close()
+    .then(() => services.close())
+    .then(() => process.exit(0));
 });

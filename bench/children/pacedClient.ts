@@ -6,7 +6,15 @@
  */
 import { pacedLoad } from '../pacedLoad.ts';
 
-interface Job { baseUrl: string; clients: number; rate: number; seconds: number; headers: Record<string, string>; path: string; body: string }
+interface Job {
+  baseUrl: string;
+  clients: number;
+  rate: number;
+  seconds: number;
+  headers: Record<string, string>;
+  path: string;
+  body: string;
+}
 
 process.once('message', (message: { type: 'go'; job: Job }) => {
   const { job } = message;

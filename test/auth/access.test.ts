@@ -11,7 +11,11 @@ import { signInAs } from './support/signIn.ts';
  * exist; by API key and by session cookie alike.
  */
 
-interface Person { userId: string; cookie: string; key: string }
+interface Person {
+  userId: string;
+  cookie: string;
+  key: string;
+}
 
 let provider: MockProvider;
 let platform: TestPlatform;
@@ -41,7 +45,11 @@ beforeAll(async () => {
   expect(submitted.status).toBe(202);
   bobs.job = ((await submitted.json()) as { job: { id: string } }).job.id;
   const prefix = `users/${bob.userId}/jobs/${bobs.job}`;
-  await platform.pool.query('UPDATE generation_jobs SET output_key = $2, preview_key = $3 WHERE id = $1', [bobs.job, `${prefix}/output.png`, `${prefix}/preview.png`]);
+  await platform.pool.query('UPDATE generation_jobs SET output_key = $2, preview_key = $3 WHERE id = $1', [
+    bobs.job,
+    `${prefix}/output.png`,
+    `${prefix}/preview.png`,
+  ]);
   const asset = await platform.pool.query(
     `INSERT INTO workspace_assets (user_id, job_id, kind, storage_key, poster_key, content_type, bytes, prompt)
      VALUES ($1, $2, 'image', $3, $4, 'image/png', 10, 'bob only') RETURNING id`,
@@ -92,7 +100,19 @@ const routes = (): Route[] => [
  * Routes anyone may call: health, metrics (for the scraper; kept off the public load balancer),
  * public prices and queue estimates, the signed webhook, sign-in itself, signed file links.
  */
-const PUBLIC = new Set(['GET /healthz', 'GET /metrics', 'GET /readyz', 'GET /api/pricing', 'GET /api/queue', 'POST /api/billing/webhook', 'GET /auth/google', 'GET /auth/google/callback', 'POST /auth/logout', 'GET /files/*', 'GET *']);
+const PUBLIC = new Set([
+  'GET /healthz',
+  'GET /metrics',
+  'GET /readyz',
+  'GET /api/pricing',
+  'GET /api/queue',
+  'POST /api/billing/webhook',
+  'GET /auth/google',
+  'GET /auth/google/callback',
+  'POST /auth/logout',
+  'GET /files/*',
+  'GET *',
+]);
 
 const byKey = (who: Person) => ({ authorization: `Bearer ${who.key}` });
 const bySession = (who: Person) => ({ cookie: who.cookie, origin: platform.baseUrl });

@@ -32,7 +32,8 @@ const send = (method: string, path: string, headers: Record<string, string>, bod
     redirect: 'manual',
   });
 
-const keyCount = async () => (await platform.pool.query('SELECT count(*)::int AS n FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL', [userId])).rows[0].n as number;
+const keyCount = async () =>
+  (await platform.pool.query('SELECT count(*)::int AS n FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL', [userId])).rows[0].n as number;
 
 describe('the session cookie on https', () => {
   it('is Secure, HttpOnly, SameSite=Lax and __Host- prefixed', async () => {

@@ -19,7 +19,13 @@ afterAll(async () => {
   await provider?.stop();
 });
 
-interface KeyInfo { id: string; prefix: string; name: string | null; createdAt: string; lastUsedAt: string | null }
+interface KeyInfo {
+  id: string;
+  prefix: string;
+  name: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
 
 const asSession = (who: { cookie: string }) => ({ cookie: who.cookie, origin: platform.baseUrl });
 const asKey = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -76,7 +82,11 @@ describe('API keys', () => {
 
     const revoked = await call('DELETE', `/api/keys/${apiKey.id}`, asSession(alice));
     expect(revoked.status).toBe(204);
-    for (const [method, path] of [['GET', '/api/me'], ['GET', '/api/jobs'], ['POST', '/api/keys']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/me'],
+      ['GET', '/api/jobs'],
+      ['POST', '/api/keys'],
+    ] as const) {
       const response = await call(method, path, asKey(key), method === 'POST' ? {} : undefined);
       expect(response.status, `${method} ${path}`).toBe(401);
       expect(await errorCode(response)).toBe('unauthenticated');

@@ -34,7 +34,10 @@ export function useBillingPlatform(env: () => NodeJS.ProcessEnv): BillingPlatfor
     async submitJobs(user, count) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
-        const answer = await postJson<{ job: { id: string } }>(context.platform, user, '/api/generate/image', { prompt: `a waiting job ${i}`, params: { width: 64, height: 64 } });
+        const answer = await postJson<{ job: { id: string } }>(context.platform, user, '/api/generate/image', {
+          prompt: `a waiting job ${i}`,
+          params: { width: 64, height: 64 },
+        });
         expect(answer.status).toBe(202);
         ids.push(answer.body.job.id);
       }

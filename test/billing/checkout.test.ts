@@ -39,23 +39,29 @@ class FakeStripeApi {
         }
         if (form.get('line_items[0][price]') === 'price_broken') {
           response.statusCode = 400;
-          response.end(JSON.stringify({ error: { type: 'invalid_request_error', code: 'resource_missing', param: 'line_items[0][price]', message: "No such price: 'price_broken'" } }));
+          response.end(
+            JSON.stringify({
+              error: { type: 'invalid_request_error', code: 'resource_missing', param: 'line_items[0][price]', message: "No such price: 'price_broken'" },
+            }),
+          );
           return;
         }
         const id = `cs_test_${this.seen.length}`;
-        response.end(JSON.stringify({
-          id,
-          object: 'checkout.session',
-          mode: form.get('mode'),
-          client_reference_id: form.get('client_reference_id'),
-          customer: form.get('customer'),
-          customer_email: form.get('customer_email'),
-          success_url: form.get('success_url'),
-          cancel_url: form.get('cancel_url'),
-          status: 'open',
-          payment_status: 'unpaid',
-          url: `https://checkout.stripe.com/c/pay/${id}`,
-        }));
+        response.end(
+          JSON.stringify({
+            id,
+            object: 'checkout.session',
+            mode: form.get('mode'),
+            client_reference_id: form.get('client_reference_id'),
+            customer: form.get('customer'),
+            customer_email: form.get('customer_email'),
+            success_url: form.get('success_url'),
+            cancel_url: form.get('cancel_url'),
+            status: 'open',
+            payment_status: 'unpaid',
+            url: `https://checkout.stripe.com/c/pay/${id}`,
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
@@ -126,7 +132,7 @@ describe('a Stripe refusal', () => {
   });
   afterAll(async () => broken?.stop());
 
-  it('is a 502 billing_provider_failed, not the user\'s 400', async () => {
+  it("is a 502 billing_provider_failed, not the user's 400", async () => {
     const dave = await broken.createUser({ plan: 'free' });
     const answer = await postJson<{ error: { code: string; message: string } }>(broken, dave, '/api/billing/checkout', {});
     expect(answer.status).toBe(502);

@@ -23,7 +23,7 @@ const now = new Date();
 const nextPeriod = billingPeriod(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
 
 describe('grantMonthlyCredits', () => {
-  it('grants a plan\'s monthly credits once per user, month and plan', async () => {
+  it("grants a plan's monthly credits once per user, month and plan", async () => {
     const { user } = await newUser();
     expect(await grantMonthlyCredits(billing.platform.pool, user.id, 'free', '2027-01')).toBe(true);
     expect(await grantMonthlyCredits(billing.platform.pool, user.id, 'free', '2027-01')).toBe(false);
@@ -47,7 +47,9 @@ describe('atelier credits grant-monthly', () => {
 
     const runs = await Promise.all([atelier('credits', 'grant-monthly', '--period', nextPeriod), atelier('credits', 'grant-monthly', '--period', nextPeriod)]);
     const again = await atelier('credits', 'grant-monthly', '--period', nextPeriod);
-    const { rows } = await billing.platform.pool.query(`SELECT count(*)::int AS n FROM credit_transactions WHERE idempotency_key LIKE $1`, [`grant:%:${nextPeriod}:%`]);
+    const { rows } = await billing.platform.pool.query(`SELECT count(*)::int AS n FROM credit_transactions WHERE idempotency_key LIKE $1`, [
+      `grant:%:${nextPeriod}:%`,
+    ]);
     expect(runs.map((r) => r.granted as number).reduce((a, b) => a + b, 0)).toBe(rows[0].n);
     expect(again).toEqual({ period: nextPeriod, granted: 0 });
 
@@ -57,7 +59,7 @@ describe('atelier credits grant-monthly', () => {
     expect((await account(payingPro.user.id)).credits).toBe(0);
   });
 
-  it('skips a Free user in the month they signed up: their starting credits are that month\'s', async () => {
+  it("skips a Free user in the month they signed up: their starting credits are that month's", async () => {
     const fresh = await newUser('free');
     await atelier('credits', 'grant-monthly', '--period', billingPeriod(new Date()));
     expect((await account(fresh.user.id)).credits).toBe(plans.free.startingCredits);
@@ -71,7 +73,7 @@ describe('atelier credits grant-monthly', () => {
 describe('atelier users plan', () => {
   const everywhere = (priority: number) => ({ inQueue: [priority], inRows: [priority] });
 
-  it('does for an operator what the webhook does: plan, waiting jobs, this month\'s Pro credits', async () => {
+  it("does for an operator what the webhook does: plan, waiting jobs, this month's Pro credits", async () => {
     const gina = await newUser('free');
     const jobs = await billing.submitJobs(gina, 2);
     const credits = (await account(gina.user.id)).credits;

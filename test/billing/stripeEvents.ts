@@ -60,11 +60,7 @@ export const checkoutCompleted = (created: number, s: { userId: string; customer
 
 type SubscriptionEventType = 'customer.subscription.created' | 'customer.subscription.updated' | 'customer.subscription.deleted';
 
-export const subscriptionEvent = (
-  type: SubscriptionEventType,
-  created: number,
-  s: { id: string; customer: string; status: string; userId?: string },
-) =>
+export const subscriptionEvent = (type: SubscriptionEventType, created: number, s: { id: string; customer: string; status: string; userId?: string }) =>
   stripeEvent(type, created, {
     id: s.id,
     object: 'subscription',
@@ -108,9 +104,8 @@ export async function deliver(
   options: { secret?: string; signature?: string | null; body?: string } = {},
 ): Promise<Delivery> {
   const payload = JSON.stringify(event);
-  const signature = options.signature === undefined
-    ? Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET })
-    : options.signature;
+  const signature =
+    options.signature === undefined ? Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET }) : options.signature;
   const response = await fetch(`${baseUrl}/api/billing/webhook`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },

@@ -17,13 +17,17 @@ async function expectApplied(delivery: Promise<{ status: number; body: { outcome
   expect(answer.body.outcome).toBe(outcome);
 }
 
-const recorded = async (eventId: string) =>
-  (await billing.platform.pool.query('SELECT 1 FROM stripe_events WHERE id = $1', [eventId])).rowCount;
+const recorded = async (eventId: string) => (await billing.platform.pool.query('SELECT 1 FROM stripe_events WHERE id = $1', [eventId])).rowCount;
 
 describe('the Stripe webhook', () => {
   it('refuses a bad signature with 400 webhook_signature_invalid and records nothing', async () => {
     const alice = await newUser();
-    const event = subscriptionEvent('customer.subscription.created', at(10), { id: alice.subscription, customer: alice.customer, status: 'active', userId: alice.user.id });
+    const event = subscriptionEvent('customer.subscription.created', at(10), {
+      id: alice.subscription,
+      customer: alice.customer,
+      status: 'active',
+      userId: alice.user.id,
+    });
     const forged = await deliver(billing.platform.baseUrl, event, { secret: 'whsec_someone_else' });
     const unsigned = await deliver(billing.platform.baseUrl, event, { signature: null });
     const garbage = await deliver(billing.platform.baseUrl, event, { signature: 't=1,v1=deadbeef' });
@@ -41,9 +45,19 @@ describe('the Stripe webhook', () => {
     const bob = await newUser();
     const ids = { customer: bob.customer, subscription: bob.subscription, userId: bob.user.id };
     await expectApplied(deliver(billing.platform.baseUrl, checkoutCompleted(at(10), ids)));
-    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(11), { id: bob.subscription, customer: bob.customer, status: 'active' })));
+    await expectApplied(
+      deliver(
+        billing.platform.baseUrl,
+        subscriptionEvent('customer.subscription.created', at(11), { id: bob.subscription, customer: bob.customer, status: 'active' }),
+      ),
+    );
     expect((await account(bob.user.id)).plan).toBe('pro');
-    await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(20), { id: bob.subscription, customer: bob.customer, status: 'canceled' })));
+    await expectApplied(
+      deliver(
+        billing.platform.baseUrl,
+        subscriptionEvent('customer.subscription.deleted', at(20), { id: bob.subscription, customer: bob.customer, status: 'canceled' }),
+      ),
+    );
     expect((await account(bob.user.id)).plan).toBe('free');
   });
 
@@ -60,7 +74,12 @@ describe('the Stripe webhook', () => {
     const carol = await newUser();
     const sub = { id: carol.subscription, customer: carol.customer, userId: carol.user.id };
     const created = subscriptionEvent('customer.subscription.created', at(10), { ...sub, status: 'active' });
-    const paid = invoicePaid(at(11), { customer: carol.customer, subscription: carol.subscription, periodStart: new Date(at(10) * 1000), userId: carol.user.id });
+    const paid = invoicePaid(at(11), {
+      customer: carol.customer,
+      subscription: carol.subscription,
+      periodStart: new Date(at(10) * 1000),
+      userId: carol.user.id,
+    });
     await expectApplied(deliver(billing.platform.baseUrl, created));
     await expectApplied(deliver(billing.platform.baseUrl, paid));
     const afterFirst = await account(carol.user.id);
@@ -127,10 +146,15 @@ describe('events out of order leave the plan right', () => {
 
   it('a subscription event racing the checkout that links its customer is never lost', async () => {
     const racers = await Promise.all(Array.from({ length: 12 }, () => newUser()));
-    await Promise.all(racers.flatMap((user) => [
-      deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.created', at(20), { id: user.subscription, customer: user.customer, status: 'active' })),
-      deliver(billing.platform.baseUrl, checkoutCompleted(at(20), { userId: user.user.id, customer: user.customer, subscription: user.subscription })),
-    ]));
+    await Promise.all(
+      racers.flatMap((user) => [
+        deliver(
+          billing.platform.baseUrl,
+          subscriptionEvent('customer.subscription.created', at(20), { id: user.subscription, customer: user.customer, status: 'active' }),
+        ),
+        deliver(billing.platform.baseUrl, checkoutCompleted(at(20), { userId: user.user.id, customer: user.customer, subscription: user.subscription })),
+      ]),
+    );
     const plansAfter = await Promise.all(racers.map(async (user) => (await account(user.user.id)).plan));
     expect(plansAfter).toEqual(racers.map(() => 'pro'));
   });
@@ -141,7 +165,9 @@ describe('events out of order leave the plan right', () => {
     const active = subscriptionEvent('customer.subscription.created', at(20), { id: user.subscription, customer: user.customer, status: 'active' });
     await expectApplied(deliver(billing.platform.baseUrl, active));
     expect((await account(user.user.id)).plan).toBe('free');
-    await expectApplied(deliver(billing.platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })));
+    await expectApplied(
+      deliver(billing.platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })),
+    );
     expect((await account(user.user.id)).plan).toBe('pro');
   });
 });
@@ -159,12 +185,11 @@ describe('invoice.paid', () => {
     await expectApplied(deliver(billing.platform.baseUrl, invoicePaid(at(30), { ...ids, periodStart: december })));
     expect((await account(user.user.id)).credits).toBe(100 + 2 * plans.pro.monthlyCredits);
 
-    const { rows } = await billing.platform.pool.query(`SELECT idempotency_key AS key FROM credit_transactions WHERE user_id = $1 AND kind = 'grant' ORDER BY id`, [user.user.id]);
-    expect(rows.map((r) => r.key)).toEqual([
-      `user:${user.user.id}:starting-grant`,
-      `grant:${user.user.id}:2026-11:pro`,
-      `grant:${user.user.id}:2026-12:pro`,
-    ]);
+    const { rows } = await billing.platform.pool.query(
+      `SELECT idempotency_key AS key FROM credit_transactions WHERE user_id = $1 AND kind = 'grant' ORDER BY id`,
+      [user.user.id],
+    );
+    expect(rows.map((r) => r.key)).toEqual([`user:${user.user.id}:starting-grant`, `grant:${user.user.id}:2026-11:pro`, `grant:${user.user.id}:2026-12:pro`]);
   });
 
   it('for a customer not linked yet is refused, so Stripe redelivers it once checkout links it', async () => {
@@ -175,12 +200,14 @@ describe('invoice.paid', () => {
     expect(early.body.error?.code).toBe('billing_customer_unknown');
     expect(await recorded(paid.id)).toBe(0);
 
-    await expectApplied(deliver(billing.platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })));
+    await expectApplied(
+      deliver(billing.platform.baseUrl, checkoutCompleted(at(10), { userId: user.user.id, customer: user.customer, subscription: user.subscription })),
+    );
     await expectApplied(deliver(billing.platform.baseUrl, paid));
     expect((await account(user.user.id)).credits).toBe(100 + plans.pro.monthlyCredits);
   });
 
-  it('takes an event larger than the API\'s JSON body limit: invoices carry their lines', async () => {
+  it("takes an event larger than the API's JSON body limit: invoices carry their lines", async () => {
     const big = stripeEvent('invoice.created', at(1), { id: stripeId('in'), object: 'invoice', description: 'x'.repeat(200_000) });
     expect((await deliver(billing.platform.baseUrl, big)).body.outcome).toBe('ignored');
   });
@@ -191,8 +218,8 @@ describe('invoice.paid', () => {
   });
 });
 
-describe('a plan change moves the user\'s waiting jobs', () => {
-  it('an upgrade moves them to Pro priority at once, a downgrade back, and no one else\'s', async () => {
+describe("a plan change moves the user's waiting jobs", () => {
+  it("an upgrade moves them to Pro priority at once, a downgrade back, and no one else's", async () => {
     const erin = await newUser();
     const frank = await newUser();
     const frankJobs = await billing.submitJobs(frank, 2);
@@ -207,7 +234,12 @@ describe('a plan change moves the user\'s waiting jobs', () => {
     expect(await billing.priorities(frankJobs)).toEqual(free);
     // BullMQ now hands out Erin's jobs before Frank's, which were waiting longer.
     const waiting = await billing.platform.services!.queue.getPrioritized();
-    expect(waiting.map((job) => job.id).slice(0, 3).sort()).toEqual([...erinJobs].sort());
+    expect(
+      waiting
+        .map((job) => job.id)
+        .slice(0, 3)
+        .sort(),
+    ).toEqual([...erinJobs].sort());
 
     await expectApplied(deliver(billing.platform.baseUrl, subscriptionEvent('customer.subscription.deleted', at(20), { ...sub, status: 'canceled' })));
     expect(await billing.priorities(erinJobs)).toEqual(free);

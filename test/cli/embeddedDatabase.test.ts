@@ -97,13 +97,21 @@ beforeAll(async () => {
 
   // PGlite's first start creates its database (some 15 s), then migrations, then the children.
   const deadline = Date.now() + 100_000;
-  while (!(await fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false))) {
+  while (
+    !(await fetch(`${baseUrl}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    ))
+  ) {
     if (up.exitCode !== null) throw new Error(`atelier up exited with ${up.exitCode}:\n${output}`);
     if (Date.now() > deadline) throw new Error(`atelier up did not serve /healthz in time:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const { stdout } = await run('ps', ['-o', 'pid=,args=', '--ppid', String(up.pid)]);
-  childPids = stdout.trim().split('\n').map((line) => Number(line.trim().split(/\s+/)[0]));
+  childPids = stdout
+    .trim()
+    .split('\n')
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
   expect(stdout).toMatch(/atelier\.js api/);
   expect(stdout).toMatch(/atelier\.js worker/);
   expect(stdout).toMatch(/redis-server/);
@@ -173,7 +181,9 @@ describe('atelier up with the embedded PGlite', () => {
 
     const db = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
     try {
-      const { rows } = await db.query<{ status: string }>(`SELECT status FROM generation_jobs JOIN users ON users.id = user_id WHERE email = 'pglite@example.com'`);
+      const { rows } = await db.query<{ status: string }>(
+        `SELECT status FROM generation_jobs JOIN users ON users.id = user_id WHERE email = 'pglite@example.com'`,
+      );
       expect(rows).toEqual([{ status: 'succeeded' }]);
     } finally {
       await db.close();

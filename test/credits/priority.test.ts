@@ -52,7 +52,9 @@ describe('queue priority', () => {
     expect(queueEvents[1]).toMatchObject({ position: 4 });
     expect(queueEvents.every((e) => (e.etaSeconds as number) > 0)).toBe(true);
 
-    const estimates = await fetch(`${platform.baseUrl}/api/queue`).then((r) => r.json() as Promise<{ estimates: Record<string, Record<string, { jobsAhead: number }>> }>);
+    const estimates = await fetch(`${platform.baseUrl}/api/queue`).then(
+      (r) => r.json() as Promise<{ estimates: Record<string, Record<string, { jobsAhead: number }>> }>,
+    );
     expect(estimates.estimates.pro!.image!.jobsAhead).toBe(1);
     expect(estimates.estimates.free!.image!.jobsAhead).toBe(4);
   });

@@ -41,7 +41,7 @@ describe('landing page, served by the API at /', () => {
     await loadAllImages(page);
 
     const inlineScriptBytes = await page.evaluate(() =>
-      Array.from(document.scripts).reduce((sum, script) => sum + (script.src ? 0 : script.textContent?.length ?? 0), 0),
+      Array.from(document.scripts).reduce((sum, script) => sum + (script.src ? 0 : (script.textContent?.length ?? 0)), 0),
     );
     const scriptBytes = (await Promise.all(scripts)).reduce((sum, bytes) => sum + bytes, 0);
     expect(scriptBytes + inlineScriptBytes).toBeLessThan(JS_BUDGET);

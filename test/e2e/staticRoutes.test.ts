@@ -12,7 +12,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers, redirect: 'manual' });
-  return { status: response.status, type: response.headers.get('content-type'), cache: response.headers.get('cache-control'), etag: response.headers.get('etag'), body: await response.text() };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    cache: response.headers.get('cache-control'),
+    etag: response.headers.get('etag'),
+    body: await response.text(),
+  };
 }
 
 describe('the builds, served by the API', () => {
@@ -51,7 +57,15 @@ describe('the builds, served by the API', () => {
   });
 
   it('answers what is not a file with the JSON 404, never cached, and never leaves the folders', async () => {
-    for (const path of ['/app/assets/index-missing.js', '/_astro/missing.webp', '/no-such-page', '/api/no-such-route', '/app/../package.json', '/%2e%2e/package.json', '/app/%2e%2e/%2e%2e/package.json']) {
+    for (const path of [
+      '/app/assets/index-missing.js',
+      '/_astro/missing.webp',
+      '/no-such-page',
+      '/api/no-such-route',
+      '/app/../package.json',
+      '/%2e%2e/package.json',
+      '/app/%2e%2e/%2e%2e/package.json',
+    ]) {
       const answer = await get(base + path);
       expect(answer.status, path).toBe(404);
       expect(answer.type, path).toMatch(/^application\/json/);
@@ -80,7 +94,11 @@ describe('without a build', () => {
   });
 
   it('says so at / and /app, and the API works as ever', async () => {
-    for (const [path, what] of [['/', 'landing page'], ['/app', 'web app'], ['/app/gallery', 'web app']] as const) {
+    for (const [path, what] of [
+      ['/', 'landing page'],
+      ['/app', 'web app'],
+      ['/app/gallery', 'web app'],
+    ] as const) {
       const answer = await get(platform.baseUrl + path);
       expect(answer).toMatchObject({ status: 503, type: 'text/html; charset=utf-8', cache: 'no-store' });
       expect(answer.body).toContain(`The ${what} is not built`);

@@ -103,9 +103,7 @@ describe('the web app against the real API and workers', () => {
     await waitUntilDone(card);
     const audio = card.locator('audio');
     await audio.waitFor();
-    await expect
-      .poll(() => audio.evaluate((node: HTMLAudioElement) => node.duration), { timeout: 10_000 })
-      .toBeGreaterThan(1);
+    await expect.poll(() => audio.evaluate((node: HTMLAudioElement) => node.duration), { timeout: 10_000 }).toBeGreaterThan(1);
     expect(await card.locator('svg.waveform rect').count()).toBeGreaterThan(10);
     await expect(card.getByRole('link', { name: 'Download' }).getAttribute('download')).resolves.toMatch(/^atelier-welcome-to-atelier.*\.mp3$/);
   });
@@ -142,7 +140,9 @@ describe('the web app against the real API and workers', () => {
     await expect(galleryTile(page, prompts.voice).locator('svg.waveform').count()).resolves.toBe(1);
 
     const record = await pageRecord(page);
-    expect(record.draws.filter((draw) => draw.t > since).map((draw) => draw.where)).toEqual(expect.arrayContaining([prompts.image, prompts.video, ...morePictures]));
+    expect(record.draws.filter((draw) => draw.t > since).map((draw) => draw.where)).toEqual(
+      expect.arrayContaining([prompts.image, prompts.video, ...morePictures]),
+    );
     await settled(page);
     await page.screenshot({ path: `${screenshots}web-gallery.png`, fullPage: true });
 

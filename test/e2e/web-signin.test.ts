@@ -17,7 +17,9 @@ const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta
 
 /** Chrome logs every failed request as a console error; those for /api are what these tests set up. */
 const unexpected = (messages: ConsoleMessage[]) =>
-  describeConsole(messages.filter((message) => !(message.text().startsWith('Failed to load resource') && new URL(message.location().url).pathname.startsWith('/api/'))));
+  describeConsole(
+    messages.filter((message) => !(message.text().startsWith('Failed to load resource') && new URL(message.location().url).pathname.startsWith('/api/'))),
+  );
 
 describe('web app, signed out', () => {
   let missingApi: StaticServer;

@@ -17,7 +17,9 @@ const truncatingEngine: Engine<'image'> = {
   kind: 'image',
   name: 'truncating',
   async generate(request, ctx) {
-    const [file] = await createEngines(workerConfigSchema.parse({ DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1:6379', IMAGE_ENGINE: 'local' })).image.generate(request, ctx);
+    const [file] = await createEngines(
+      workerConfigSchema.parse({ DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1:6379', IMAGE_ENGINE: 'local' }),
+    ).image.generate(request, ctx);
     return [{ ...file!, data: file!.data.subarray(0, file!.data.length / 2) }];
   },
 };
@@ -32,7 +34,11 @@ describe('an output that fails its check', () => {
   it('fails the attempt with invalid_output, and recording the failure refunds it and leaves none of its files', async () => {
     const user = await platform.createUser({ credits: 100 });
     const job = await submit(platform.baseUrl, user, 'image', quickImage);
-    const store = new LocalDiskStore({ directory: platform.env.STORAGE_LOCAL_DIR!, publicUrl: platform.baseUrl, signingSecret: 'development-only-signing-secret' });
+    const store = new LocalDiskStore({
+      directory: platform.env.STORAGE_LOCAL_DIR!,
+      publicUrl: platform.baseUrl,
+      signingSecret: 'development-only-signing-secret',
+    });
     const deps = {
       pool: platform.pool,
       redis: platform.redis,
@@ -43,7 +49,10 @@ describe('an output that fails its check', () => {
       deadLetters: createDeadLetterQueue(platform.redis, platform.env.QUEUE_PREFIX!),
     };
 
-    const failure = await runGeneration(deps, job.id, new AbortController().signal).then(() => null, (error: unknown) => error);
+    const failure = await runGeneration(deps, job.id, new AbortController().signal).then(
+      () => null,
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(JobError);
     expect((failure as JobError).code).toBe('invalid_output');
     expect(await failGeneration(deps, job.id, failure as JobError)).toBe(true);

@@ -71,8 +71,14 @@ describe('video', () => {
     expect(info.durationSeconds).toBeLessThan(2.3);
 
     // The first frame served equals frame 0 of the video, loosely (JPEG and H.264 both lose a little).
-    const firstFrame = await sharp(await download(preview.firstFrameUrl as string)).resize(64, 48).raw().toBuffer();
-    const frame0Png = await runTool('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], { signal: signal(), input: mp4 });
+    const firstFrame = await sharp(await download(preview.firstFrameUrl as string))
+      .resize(64, 48)
+      .raw()
+      .toBuffer();
+    const frame0Png = await runTool('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], {
+      signal: signal(),
+      input: mp4,
+    });
     const frame0 = await sharp(frame0Png).resize(64, 48).raw().toBuffer();
     let difference = 0;
     for (let i = 0; i < frame0.length; i++) difference += Math.abs(frame0[i]! - firstFrame[i]!);
@@ -86,7 +92,11 @@ describe('video', () => {
 describe('voice', () => {
   it('speaks to a file whose duration grows with the text, with peaks to draw', async () => {
     const short = await submitAndRead('voice', 'Hello there.', { format: 'mp3' });
-    const long = await submitAndRead('voice', 'Hello there. This is a much longer sentence, spoken slowly and clearly. And here is a third one for good measure.', { format: 'ogg' });
+    const long = await submitAndRead(
+      'voice',
+      'Hello there. This is a much longer sentence, spoken slowly and clearly. And here is a third one for good measure.',
+      { format: 'ogg' },
+    );
     const [shortOut, longOut] = [short, long].map(({ events }) => events.find((e) => e.type === 'output')!.data);
     expect(shortOut!.contentType).toBe('audio/mpeg');
     expect(longOut!.contentType).toBe('audio/ogg');

@@ -44,7 +44,9 @@ describe('metrics after a job runs', () => {
 
     // The stream's last event comes just before BullMQ records the job as completed.
     let api = await scrape(`${platform.baseUrl}/metrics`);
-    await expect.poll(async () => valueOf((api = await scrape(`${platform.baseUrl}/metrics`)), 'atelier_queue_jobs', { state: 'completed' }), { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(async () => valueOf((api = await scrape(`${platform.baseUrl}/metrics`)), 'atelier_queue_jobs', { state: 'completed' }), { timeout: 5_000 })
+      .toBe(1);
     // Latency by route pattern, never by raw URL (which would hold the job id).
     expect(valueOf(api, 'atelier_http_request_duration_seconds_count', { method: 'POST', route: '/api/generate/:kind', status_code: '202' })).toBe(1);
     expect(samplesOf(api, 'atelier_http_request_duration_seconds_count').some((s) => s.labels.route!.includes(job.id))).toBe(false);
@@ -63,8 +65,14 @@ describe('metrics after a job runs', () => {
     expect(valueOf(api, 'atelier_credit_transactions_total', { kind: 'reserve' })).toBe(1);
     expect(valueOf(api, 'atelier_credit_transactions_total', { kind: 'charge' })).toBe(1);
     expect(valueOf(api, 'atelier_credits_moved_total', { kind: 'refund' })).toBe(0);
-    expect(samplesOf(api, 'atelier_metrics_collect_failures_total').map((s) => [s.labels.source, s.value]).sort()).toEqual([
-      ['postgres', 0], ['postgres-ledger', 0], ['redis', 0],
+    expect(
+      samplesOf(api, 'atelier_metrics_collect_failures_total')
+        .map((s) => [s.labels.source, s.value])
+        .sort(),
+    ).toEqual([
+      ['postgres', 0],
+      ['postgres-ledger', 0],
+      ['redis', 0],
     ]);
     expect(samplesOf(api, 'process_resident_memory_bytes')).toHaveLength(1);
 
@@ -101,10 +109,15 @@ describe('metrics after a job runs', () => {
     ];
     for (const file of files) {
       const text = await readFile(new URL(`../../${file}`, import.meta.url), 'utf8');
-      const named = new Set([...text.matchAll(/\b(atelier_[a-z_]+|process_[a-z_]+|nodejs_[a-z0-9_]+)\b/g)].map(([name]) => name.replace(/_(bucket|sum|count)$/, '')));
+      const named = new Set(
+        [...text.matchAll(/\b(atelier_[a-z_]+|process_[a-z_]+|nodejs_[a-z0-9_]+)\b/g)].map(([name]) => name.replace(/_(bucket|sum|count)$/, '')),
+      );
       // atelier_queue_backlog is the adapter's name for the query it serves, not a scraped metric.
       named.delete('atelier_queue_backlog');
-      expect([...named].filter((name) => !served.has(name)), file).toEqual([]);
+      expect(
+        [...named].filter((name) => !served.has(name)),
+        file,
+      ).toEqual([]);
     }
   });
 

@@ -68,7 +68,11 @@ describe('queue admin API', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ paused: false, counts: { waiting: 0, prioritized: 0, active: 0 }, workerConcurrency: { override: null } });
     expect(body.waitingByPriority).toEqual(
-      expect.arrayContaining([{ priority: 10, plan: 'free', count: 0 }, { priority: 1, plan: 'pro', count: 0 }, { priority: 0, plan: 'promoted', count: 0 }]),
+      expect.arrayContaining([
+        { priority: 10, plan: 'free', count: 0 },
+        { priority: 1, plan: 'pro', count: 0 },
+        { priority: 0, plan: 'promoted', count: 0 },
+      ]),
     );
     expect(body.workers).toHaveLength(1);
     // The worker's id, as its job rows and logs name it (host:pid:suffix).

@@ -14,7 +14,9 @@ afterAll(async () => platform?.stop());
 async function timedSubmit(baseUrl: string, user: TestUser): Promise<{ status: number; ms: number; retryAfter: string | null; code?: string }> {
   const start = performance.now();
   const response = await fetch(`${baseUrl}/api/generate/image`, {
-    method: 'POST', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(quickImage),
+    method: 'POST',
+    headers: { ...user.headers, 'content-type': 'application/json' },
+    body: JSON.stringify(quickImage),
   });
   const body = (await response.json()) as { error?: { code: string } };
   return { status: response.status, ms: performance.now() - start, retryAfter: response.headers.get('retry-after'), code: body.error?.code };
@@ -24,18 +26,20 @@ const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(va
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 describe('abuse', () => {
-  it('one user flooding submits gets 429 with Retry-After, across API processes, while another user\'s submits stay fast', async () => {
+  it("one user flooding submits gets 429 with Retry-After, across API processes, while another user's submits stay fast", async () => {
     const flooder = await platform.createUser({ plan: 'pro', credits: 100_000 });
     const quiet = await platform.createUser({ plan: 'pro', credits: 100_000 });
     const baseline: number[] = [];
     for (let i = 0; i < 15; i++) baseline.push((await timedSubmit(platform.baseUrl, quiet)).ms);
 
     let flooding = true;
-    const flood = Promise.all(Array.from({ length: 10 }, async () => {
-      const answers = [];
-      while (flooding) answers.push(await timedSubmit(platform.baseUrl, flooder));
-      return answers;
-    })).then((all) => all.flat());
+    const flood = Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const answers = [];
+        while (flooding) answers.push(await timedSubmit(platform.baseUrl, flooder));
+        return answers;
+      }),
+    ).then((all) => all.flat());
     const during: { status: number; ms: number }[] = [];
     try {
       for (let i = 0; i < 15; i++) during.push(await timedSubmit(platform.baseUrl, quiet));
@@ -110,11 +114,11 @@ describe('abuse', () => {
 
       // A closed stream gives its seat back.
       opened.shift()!.abort();
-      await waitFor('the closed stream\'s seat', async () => (await open(platform.baseUrl)).status === 200, 3_000);
+      await waitFor("the closed stream's seat", async () => (await open(platform.baseUrl)).status === 200, 3_000);
       // A killed process cannot: its seat expires.
       other.process.kill('SIGKILL');
       expect((await open(platform.baseUrl)).status).toBe(429);
-      await waitFor('the killed process\'s seat to expire', async () => (await open(platform.baseUrl)).status === 200, 6_000);
+      await waitFor("the killed process's seat to expire", async () => (await open(platform.baseUrl)).status === 200, 6_000);
     } finally {
       other.process.kill('SIGKILL');
       for (const controller of opened) controller.abort();

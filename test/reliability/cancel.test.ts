@@ -26,7 +26,8 @@ describe('cancel', () => {
     const queued = await submit(platform.baseUrl, user, 'video', slowVideo);
     const runningStream = readStream(platform.baseUrl + running.streamUrl, user.headers, { timeoutMs: 60_000 });
     await readStream(platform.baseUrl + running.streamUrl, user.headers, {
-      until: (event) => event.type === 'progress' && (event.data.percent as number) >= 10, timeoutMs: 40_000,
+      until: (event) => event.type === 'progress' && (event.data.percent as number) >= 10,
+      timeoutMs: 40_000,
     });
 
     expect((await cancel(queued.id)).status).toBe(200);
@@ -47,7 +48,15 @@ describe('cancel', () => {
     }
     // What the canceled attempt stored (its first frame) is removed.
     const jobDir = join(platform.env.STORAGE_LOCAL_DIR!, 'users', user.user.id, 'jobs', running.id);
-    await waitFor('the canceled job\'s objects to be removed', () => access(jobDir).then(() => false, () => true), 5_000);
+    await waitFor(
+      "the canceled job's objects to be removed",
+      () =>
+        access(jobDir).then(
+          () => false,
+          () => true,
+        ),
+      5_000,
+    );
     // The worker's slot is free again.
     const next = await submit(platform.baseUrl, user, 'image', quickImage);
     expect((await waitForStatus(platform, next.id, ['succeeded', 'failed'])).status).toBe('succeeded');

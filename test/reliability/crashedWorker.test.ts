@@ -22,10 +22,15 @@ afterAll(async () => {
 
 const heldBy = (row: { worker_id: string | null }, worker: ChildProcess) => row.worker_id?.includes(`:${worker.pid}:`) ?? false;
 const waitUntilRunningOn = (id: string, worker: ChildProcess) =>
-  waitFor(`job ${id} running on pid ${worker.pid}`, async () => {
-    const row = await jobRow(platform, id);
-    return row.status === 'running' && heldBy(row, worker);
-  }, 40_000, 50);
+  waitFor(
+    `job ${id} running on pid ${worker.pid}`,
+    async () => {
+      const row = await jobRow(platform, id);
+      return row.status === 'running' && heldBy(row, worker);
+    },
+    40_000,
+    50,
+  );
 
 describe('a worker killed mid-job', () => {
   it('SIGKILL at about 50 %: a second worker runs it from the start, two workers in the history, charged once', async () => {

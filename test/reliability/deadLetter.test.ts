@@ -28,9 +28,13 @@ beforeAll(async () => {
     request.resume();
     const refused = request.url?.includes('/images/');
     response.writeHead(refused ? 401 : 503, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ error: refused
-      ? { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' }
-      : { message: 'The server is overloaded.', type: 'server_error', code: null } }));
+    response.end(
+      JSON.stringify({
+        error: refused
+          ? { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' }
+          : { message: 'The server is overloaded.', type: 'server_error', code: null },
+      }),
+    );
   });
   await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
   providerUrl = `http://127.0.0.1:${(provider.address() as { port: number }).port}/v1`;
@@ -38,7 +42,11 @@ beforeAll(async () => {
   alice = await platform.createUser({ credits: 1_000 });
   admin = await platform.createUser({ email: 'ops@example.com', credits: 0 });
   poisonWorker = await platform.startWorker({
-    IMAGE_ENGINE: 'openai', VOICE_ENGINE: 'openai', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: providerUrl, JOB_TIMEOUT_VIDEO_MS: '1500',
+    IMAGE_ENGINE: 'openai',
+    VOICE_ENGINE: 'openai',
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: providerUrl,
+    JOB_TIMEOUT_VIDEO_MS: '1500',
     RECONCILE_INTERVAL_MS: '500',
   });
 });
@@ -59,7 +67,7 @@ describe('retries, dead letters and time limits', () => {
     expect((await creditMovesOf(platform, job.id)).map((m) => m.kind)).toEqual(['reserve', 'refund']);
   });
 
-  it('a job past its kind\'s time limit fails with `timeout`, its engine stopped, refunded', async () => {
+  it("a job past its kind's time limit fails with `timeout`, its engine stopped, refunded", async () => {
     const job = await submit(platform.baseUrl, alice, 'video', slowVideo);
     const events = await readStream(platform.baseUrl + job.streamUrl, alice.headers, { timeoutMs: 30_000 });
     expect(events.at(-1)!.data.status).toBe('failed');
@@ -104,7 +112,10 @@ describe('retries, dead letters and time limits', () => {
       expect((await creditMovesOf(platform, job.id)).map((m) => m.kind)).toEqual(['reserve', 'refund']);
     }
 
-    const listed = JSON.parse(await cli('dlq', 'list')) as { total: number; items: { jobId: string; error: { code: string }; history: { workerId: string }[] }[] };
+    const listed = JSON.parse(await cli('dlq', 'list')) as {
+      total: number;
+      items: { jobId: string; error: { code: string }; history: { workerId: string }[] }[];
+    };
     expect(listed.items.map((i) => i.jobId)).toEqual(expect.arrayContaining([viaCli.id, viaApi.id]));
     expect(listed.items.find((i) => i.jobId === viaCli.id)).toMatchObject({ error: { code: 'provider_unavailable' } });
     expect(listed.items.find((i) => i.jobId === viaCli.id)!.history).toHaveLength(3);
@@ -130,7 +141,10 @@ describe('retries, dead letters and time limits', () => {
       expect(row).toMatchObject({ status: 'succeeded', reservation_round: 2, attempts: 4 });
       const moves = await creditMovesOf(platform, job.id);
       expect(moves.map((m) => m.idempotency_key)).toEqual([
-        `job:${job.id}:reserve`, `job:${job.id}:refund`, `job:${job.id}:reserve:2`, `job:${job.id}:charge:2`,
+        `job:${job.id}:reserve`,
+        `job:${job.id}:refund`,
+        `job:${job.id}:reserve:2`,
+        `job:${job.id}:charge:2`,
       ]);
     }
     const after = JSON.parse(await cli('dlq', 'list')) as { items: { jobId: string }[] };

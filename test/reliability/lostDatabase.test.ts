@@ -30,15 +30,22 @@ describe('the database out of reach', () => {
   it('submits answer 503 database_unavailable with nothing half-done, and work resumes when it is back', async () => {
     const before = await submit(api.baseUrl, user, 'image', quickImage);
     await waitForStatus(platform, before.id, ['succeeded']);
-    const counts = async () => (await platform.pool.query<{ jobs: number; moves: number; credits: number }>(
-      `SELECT (SELECT count(*)::int FROM generation_jobs) AS jobs, (SELECT count(*)::int FROM credit_transactions) AS moves,
-              (SELECT credits FROM users WHERE id = $1) AS credits`, [user.user.id])).rows[0];
+    const counts = async () =>
+      (
+        await platform.pool.query<{ jobs: number; moves: number; credits: number }>(
+          `SELECT (SELECT count(*)::int FROM generation_jobs) AS jobs, (SELECT count(*)::int FROM credit_transactions) AS moves,
+              (SELECT credits FROM users WHERE id = $1) AS credits`,
+          [user.user.id],
+        )
+      ).rows[0];
     const snapshot = await counts();
 
     proxy.cut();
     try {
       const refused = await fetch(`${api.baseUrl}/api/generate/image`, {
-        method: 'POST', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(quickImage),
+        method: 'POST',
+        headers: { ...user.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(quickImage),
       });
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({ error: { code: 'database_unavailable' } });

@@ -8,8 +8,11 @@ let redis: PrivateRedis;
 let platform: TestPlatform;
 let user: TestUser;
 const workerEnv = {
-  WORKER_CONCURRENCY: '1', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000',
-  RECONCILE_INTERVAL_MS: '500', RECONCILE_MIN_AGE_MS: '1000',
+  WORKER_CONCURRENCY: '1',
+  WORKER_LOCK_DURATION_MS: '2000',
+  WORKER_STALLED_INTERVAL_MS: '1000',
+  RECONCILE_INTERVAL_MS: '500',
+  RECONCILE_MIN_AGE_MS: '1000',
 };
 
 beforeAll(async () => {
@@ -45,10 +48,15 @@ describe('Redis lost', () => {
       await submit(platform.baseUrl, user, 'video', slowVideo),
       ...(await Promise.all(Array.from({ length: 4 }, () => submit(platform.baseUrl, user, 'image', quickImage)))),
     ];
-    await waitFor('two jobs running', async () => (await Promise.all(jobs.map((j) => jobRow(platform, j.id)))).filter((r) => r.status === 'running').length === 2);
+    await waitFor(
+      'two jobs running',
+      async () => (await Promise.all(jobs.map((j) => jobRow(platform, j.id)))).filter((r) => r.status === 'running').length === 2,
+    );
     await redis.command((client) => client.flushall());
     for (const job of jobs) expect((await waitForStatus(platform, job.id, ['succeeded', 'failed', 'canceled'], 90_000)).status).toBe('succeeded');
-    const assets = await platform.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM workspace_assets WHERE job_id = ANY($1::uuid[])', [jobs.map((j) => j.id)]);
+    const assets = await platform.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM workspace_assets WHERE job_id = ANY($1::uuid[])', [
+      jobs.map((j) => j.id),
+    ]);
     expect(assets.rows[0]!.n).toBe(jobs.length);
     for (const worker of workers) worker.kill('SIGKILL');
   }, 120_000);
@@ -59,7 +67,9 @@ describe('Redis lost', () => {
     await redis.stop();
     try {
       const refused = await fetch(`${platform.baseUrl}/api/generate/image`, {
-        method: 'POST', headers: { ...user.headers, 'content-type': 'application/json' }, body: JSON.stringify(quickImage),
+        method: 'POST',
+        headers: { ...user.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(quickImage),
       });
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({ error: { code: 'queue_unavailable' } });

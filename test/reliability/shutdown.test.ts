@@ -17,10 +17,11 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => {
-  if (child.exitCode !== null) resolve(child.exitCode);
-  else child.once('exit', (code) => resolve(code));
-});
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
 
 describe('clean shutdown', () => {
   it('SIGTERM an API with 100 open streams: every client resumes on a second API, no gap, no duplicate', async () => {
@@ -30,13 +31,15 @@ describe('clean shutdown', () => {
     const video = { ...slowVideo, params: { ...slowVideo.params, seconds: 3 } };
     const jobs = await Promise.all(Array.from({ length: 4 }, () => submit(first.baseUrl, user, 'video', video)));
     let opened = 0;
-    const streams = jobs.flatMap((job) => Array.from({ length: 25 }, () => {
-      let counted = false;
-      return followStream([first.baseUrl, second.baseUrl], job.streamUrl, user.headers, {
-        timeoutMs: 90_000,
-        onEvent: () => !counted && (counted = true) && opened++,
-      }).then((result) => ({ job, result }));
-    }));
+    const streams = jobs.flatMap((job) =>
+      Array.from({ length: 25 }, () => {
+        let counted = false;
+        return followStream([first.baseUrl, second.baseUrl], job.streamUrl, user.headers, {
+          timeoutMs: 90_000,
+          onEvent: () => !counted && (counted = true) && opened++,
+        }).then((result) => ({ job, result }));
+      }),
+    );
     await waitFor('100 streams open', async () => opened === 100, 30_000, 50);
 
     first.process.kill('SIGTERM');

@@ -57,7 +57,7 @@ describe('bad input is refused with a clear error and leaves nothing behind', ()
     expect(response.body.error.code).toBe('insufficient_credits');
   });
 
-  it('another user\'s job, stream and output are 404', async () => {
+  it("another user's job, stream and output are 404", async () => {
     const created = await fetch(`${platform.baseUrl}/api/generate/image`, {
       method: 'POST',
       headers: { ...bob.headers, 'content-type': 'application/json' },

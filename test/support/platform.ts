@@ -47,7 +47,12 @@ export class TestPlatform {
   private app: FastifyInstance | null = null;
   services: ApiServices | null = null;
 
-  private constructor(private readonly database: TestDatabase, private readonly storageDir: string, port: number, extraEnv: NodeJS.ProcessEnv) {
+  private constructor(
+    private readonly database: TestDatabase,
+    private readonly storageDir: string,
+    port: number,
+    extraEnv: NodeJS.ProcessEnv,
+  ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.env = {
       PATH: process.env.PATH,
@@ -111,7 +116,10 @@ export class TestPlatform {
     const baseUrl = `http://127.0.0.1:${port}`;
     for (let attempt = 0; ; attempt++) {
       if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode} before answering`);
-      const answered = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+      const answered = await fetch(`${baseUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (answered) return { process: child, baseUrl };
       if (attempt > 200) throw new Error('api did not answer /healthz within 20 s');
       await new Promise((resolve) => setTimeout(resolve, 100));

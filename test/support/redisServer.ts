@@ -13,7 +13,10 @@ import { freePort } from './platform.ts';
 export class PrivateRedis {
   private process: ChildProcess | null = null;
 
-  private constructor(readonly port: number, private readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
 
   static async start(): Promise<PrivateRedis> {
     const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), 'atelier-redis-')));
@@ -33,7 +36,13 @@ export class PrivateRedis {
     for (let attempt = 0; attempt < 100; attempt++) {
       const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       client.on('error', () => {});
-      const up = await client.connect().then(() => client.ping()).then(() => true, () => false);
+      const up = await client
+        .connect()
+        .then(() => client.ping())
+        .then(
+          () => true,
+          () => false,
+        );
       client.disconnect();
       if (up) return;
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);

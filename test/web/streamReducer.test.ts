@@ -72,7 +72,10 @@ describe('streamReducer', () => {
   });
 
   it('drops a replayed event (same or older id) after a reconnect', () => {
-    const once = run(initialStreamState(job({ status: 'running' })), message({ type: 'error', code: 'engine_failed', message: 'first', retrying: true }, '1700000000000-0'));
+    const once = run(
+      initialStreamState(job({ status: 'running' })),
+      message({ type: 'error', code: 'engine_failed', message: 'first', retrying: true }, '1700000000000-0'),
+    );
     const replayed = run(
       once,
       message({ type: 'status', status: 'queued' }, '1700000000000-0'),
@@ -139,7 +142,9 @@ describe('streamReducer', () => {
   });
 
   it('takes a video first frame and output from the job row', () => {
-    const state = initialStreamState(job({ kind: 'video', status: 'succeeded', params: { width: 320, height: 240 }, previewUrl: '/f/0.jpg', outputUrl: '/o/v.mp4' }));
+    const state = initialStreamState(
+      job({ kind: 'video', status: 'succeeded', params: { width: 320, height: 240 }, previewUrl: '/f/0.jpg', outputUrl: '/o/v.mp4' }),
+    );
     expect(state.preview).toEqual({ blurhash: null, width: 320, height: 240, firstFrameUrl: '/f/0.jpg' });
     expect(state.output).toEqual({ url: '/o/v.mp4', contentType: '' });
     expect(state.percent).toBe(100);

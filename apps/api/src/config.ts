@@ -5,7 +5,12 @@ import { authConfig, billingConfig, databaseConfig, logConfig, port, positiveInt
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** A folder of a build: a relative value is taken from the repository root, wherever the process started. */
-const buildDir = (fallback: string) => z.string().min(1).default(fallback).transform((dir) => resolve(repoRoot, dir));
+const buildDir = (fallback: string) =>
+  z
+    .string()
+    .min(1)
+    .default(fallback)
+    .transform((dir) => resolve(repoRoot, dir));
 
 export const apiConfigSchema = z.object({
   ...databaseConfig,
@@ -48,7 +53,12 @@ export const apiConfigSchema = z.object({
   ADMIN_EMAILS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((email) => email.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   /** The built web app (`npm run build -w @atelier/web`), served at /app. */
   WEB_DIST_DIR: buildDir('apps/web/dist'),
   /** The built landing page (`npm run build -w @atelier/landing`), served at /. */

@@ -39,7 +39,13 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', logRedisError('queue'));
   const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS);
-  const streamSeats = new StreamSeats(redis, `${config.QUEUE_PREFIX}:stream-seats:`, config.SSE_MAX_STREAMS_PER_USER, config.SSE_HEARTBEAT_MS, logRedisError('stream seats'));
+  const streamSeats = new StreamSeats(
+    redis,
+    `${config.QUEUE_PREFIX}:stream-seats:`,
+    config.SSE_MAX_STREAMS_PER_USER,
+    config.SSE_HEARTBEAT_MS,
+    logRedisError('stream seats'),
+  );
   const waitEstimator = new WaitEstimator(pool);
   const authCache = new ApiKeyCache(pool, config.DATABASE_URL, config.AUTH_CACHE_TTL_MS, log);
   authCache.start();

@@ -10,31 +10,37 @@ const dataDirConfig = { ATELIER_DATA_DIR: z.string().min(1).default('data') };
  * Everything in the environment goes on to the API and the worker, which parse it themselves;
  * the up-only settings (`upOnlySettings`) are taken out first.
  */
-export const upConfigSchema = z.object({
-  ...dataDirConfig,
-  DATABASE_URL: databaseConfig.DATABASE_URL.optional(),
-  DATABASE_POOL_SIZE: databaseConfig.DATABASE_POOL_SIZE.optional(),
-  /**
-   * With no DATABASE_URL: `auto` uses the PostgreSQL at 127.0.0.1:5432 if one answers, else
-   * PGlite (PostgreSQL in WebAssembly) inside `up`, its data in $ATELIER_DATA_DIR/pglite;
-   * `pglite` and `local` choose one and never the other.
-   */
-  EMBEDDED_DATABASE: z.enum(['auto', 'pglite', 'local']).default('auto'),
-  /** The loopback port PGlite is served on, for the API, the worker and the CLI. */
-  EMBEDDED_DATABASE_PORT: port(6391),
-  REDIS_URL: redisConfig.REDIS_URL.optional(),
-  /** The loopback port of the redis-server `up` starts when REDIS_URL is unset. */
-  EMBEDDED_REDIS_PORT: port(6390),
-  STORAGE_LOCAL_DIR: storageConfig.STORAGE_LOCAL_DIR.optional(),
-  PUBLIC_URL: storageConfig.PUBLIC_URL,
-  PORT: port(3000),
-  OIDC_CLIENT_ID: authConfig.OIDC_CLIENT_ID,
-  NODE_ENV: logConfig.NODE_ENV,
-}).superRefine((config, context) => {
-  if (config.DATABASE_URL && config.EMBEDDED_DATABASE !== 'auto') {
-    context.addIssue({ code: 'custom', path: ['EMBEDDED_DATABASE'], message: `chooses the database embedded when DATABASE_URL is unset; both are set (unset one)` });
-  }
-});
+export const upConfigSchema = z
+  .object({
+    ...dataDirConfig,
+    DATABASE_URL: databaseConfig.DATABASE_URL.optional(),
+    DATABASE_POOL_SIZE: databaseConfig.DATABASE_POOL_SIZE.optional(),
+    /**
+     * With no DATABASE_URL: `auto` uses the PostgreSQL at 127.0.0.1:5432 if one answers, else
+     * PGlite (PostgreSQL in WebAssembly) inside `up`, its data in $ATELIER_DATA_DIR/pglite;
+     * `pglite` and `local` choose one and never the other.
+     */
+    EMBEDDED_DATABASE: z.enum(['auto', 'pglite', 'local']).default('auto'),
+    /** The loopback port PGlite is served on, for the API, the worker and the CLI. */
+    EMBEDDED_DATABASE_PORT: port(6391),
+    REDIS_URL: redisConfig.REDIS_URL.optional(),
+    /** The loopback port of the redis-server `up` starts when REDIS_URL is unset. */
+    EMBEDDED_REDIS_PORT: port(6390),
+    STORAGE_LOCAL_DIR: storageConfig.STORAGE_LOCAL_DIR.optional(),
+    PUBLIC_URL: storageConfig.PUBLIC_URL,
+    PORT: port(3000),
+    OIDC_CLIENT_ID: authConfig.OIDC_CLIENT_ID,
+    NODE_ENV: logConfig.NODE_ENV,
+  })
+  .superRefine((config, context) => {
+    if (config.DATABASE_URL && config.EMBEDDED_DATABASE !== 'auto') {
+      context.addIssue({
+        code: 'custom',
+        path: ['EMBEDDED_DATABASE'],
+        message: `chooses the database embedded when DATABASE_URL is unset; both are set (unset one)`,
+      });
+    }
+  });
 export type UpConfig = z.infer<typeof upConfigSchema>;
 
 /** Read by `up` alone: the API and the worker would refuse ATELIER_DATA_DIR as unknown. */

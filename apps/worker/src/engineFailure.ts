@@ -10,7 +10,8 @@ export function toJobError(error: unknown, signal: AbortSignal): JobError {
     const reason = signal.reason as Error | undefined;
     if (reason?.name === 'TimeoutError') return new JobError('timeout', undefined, { cause: error });
     if (reason?.name === 'LockLostError') return new JobError('engine_failed', 'This worker lost the job to another one.', { retryable: true, cause: error });
-    if (reason?.name === 'ShutdownError') return new JobError('engine_failed', 'The worker shut down; the job will run again.', { retryable: true, cause: error });
+    if (reason?.name === 'ShutdownError')
+      return new JobError('engine_failed', 'The worker shut down; the job will run again.', { retryable: true, cause: error });
     return new JobError('canceled', undefined, { cause: error });
   }
   if (error instanceof AppError) return new JobError(error.code, error.message, { cause: error });

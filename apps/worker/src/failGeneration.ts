@@ -19,7 +19,10 @@ export interface FailureDeps extends GenerationDeps {
  */
 export async function failGeneration(deps: FailureDeps, jobId: string, failure: JobError, options: { anyHolder?: boolean } = {}): Promise<boolean> {
   const job = await finishJobUnsuccessfully(deps.pool, jobId, {
-    status: 'failed', code: failure.code, message: failure.message, workerId: options.anyHolder ? null : deps.workerId,
+    status: 'failed',
+    code: failure.code,
+    message: failure.message,
+    workerId: options.anyHolder ? null : deps.workerId,
   });
   if (!job) {
     // A cancel refunded and ended the stream; what this attempt stored is still ours to remove.

@@ -69,14 +69,19 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     for (const jobId of jobIds) running.get(jobId)?.abort(new LockLostError(`lost the lock of job ${jobId}`));
   });
   // An admin's concurrency override (Redis), applied now and whenever it changes.
-  const followOverride = followConcurrency(redis, config.QUEUE_PREFIX, config.WORKER_CONCURRENCY, (concurrency) => {
-    metrics.busy.setConcurrency(concurrency);
-    worker.concurrency = concurrency;
-  }, log);
+  const followOverride = followConcurrency(
+    redis,
+    config.QUEUE_PREFIX,
+    config.WORKER_CONCURRENCY,
+    (concurrency) => {
+      metrics.busy.setConcurrency(concurrency);
+      worker.concurrency = concurrency;
+    },
+    log,
+  );
   await followOverride().catch((error: Error) => log.warn({ err: error }, 'could not read the concurrency override; polling for it'));
-  const closeMetrics = config.WORKER_METRICS_PORT > 0
-    ? await startMetricsServer(metrics.registry, config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST, log)
-    : null;
+  const closeMetrics =
+    config.WORKER_METRICS_PORT > 0 ? await startMetricsServer(metrics.registry, config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST, log) : null;
   // BullMQ fails a job that stalled more than maxStalledCount times (it kept killing its
   // worker) without calling the processor: finish its row here. For a job our processor
   // failed, the row is already final and this changes nothing. The reconciler covers a worker

@@ -63,12 +63,19 @@ async function rebuildDeadLetters(deps: FailureDeps): Promise<number> {
   let afterId: string | null = null;
   for (;;) {
     const rows = await listFailedJobs(deps.pool, PAGE_SIZE, afterId);
-    await Promise.all(rows.map((row) => addDeadLetter(
-      deps.deadLetters,
-      { jobId: row.id, kind: row.kind, error: { code: row.errorCode, message: row.errorMessage }, attempts: row.attempts },
-      row.finishedAt,
-    )));
-    const retried = await idsNoLongerFailed(deps.pool, rows.map((row) => row.id));
+    await Promise.all(
+      rows.map((row) =>
+        addDeadLetter(
+          deps.deadLetters,
+          { jobId: row.id, kind: row.kind, error: { code: row.errorCode, message: row.errorMessage }, attempts: row.attempts },
+          row.finishedAt,
+        ),
+      ),
+    );
+    const retried = await idsNoLongerFailed(
+      deps.pool,
+      rows.map((row) => row.id),
+    );
     await Promise.all(retried.map((id) => removeDeadLetter(deps.deadLetters, id)));
     restored += rows.length - retried.length;
     if (rows.length < PAGE_SIZE) break;

@@ -40,5 +40,4 @@ export type SnapshotEvent = z.infer<typeof SnapshotEvent>;
 /** Sent when a client's Last-Event-ID is older than the history kept: a fresh snapshot follows. */
 export const ResetEvent = z.object({ type: z.literal('reset'), reason: z.string() });
 
-export const isTerminalEvent = (event: JobEvent): boolean =>
-  event.type === 'status' && ['succeeded', 'failed', 'canceled'].includes(event.status);
+export const isTerminalEvent = (event: JobEvent): boolean => event.type === 'status' && ['succeeded', 'failed', 'canceled'].includes(event.status);

@@ -11,7 +11,11 @@ export const Prompt = z
   .min(1, 'prompt must not be empty')
   .max(PROMPT_MAX_LENGTH, `prompt must be at most ${PROMPT_MAX_LENGTH} characters`);
 
-const Seed = z.number().int().min(0).max(2 ** 31 - 1);
+const Seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const Side = z.number().int().min(64).max(1024);
 
 export const ImageParams = z
@@ -49,9 +53,7 @@ export type VideoParams = z.infer<typeof VideoParams>;
 export type VoiceParams = z.infer<typeof VoiceParams>;
 export type ParamsOf<K extends JobKind> = z.infer<(typeof paramsByKind)[K]>;
 
-export const GenerateBody = z
-  .object({ prompt: Prompt, params: z.record(z.string(), z.unknown()).optional() })
-  .strict();
+export const GenerateBody = z.object({ prompt: Prompt, params: z.record(z.string(), z.unknown()).optional() }).strict();
 
 /** Parse a submit body for one kind; params get their defaults and a seed is always set. */
 export function parseGenerateBody(kind: JobKind, body: unknown) {
@@ -79,8 +81,7 @@ export const jobTransitions: Record<JobStatus, readonly JobStatus[]> = {
   canceled: [],
 };
 
-export const canTransition = (from: JobStatus, to: JobStatus): boolean =>
-  jobTransitions[from].includes(to);
+export const canTransition = (from: JobStatus, to: JobStatus): boolean => jobTransitions[from].includes(to);
 
 /** A job as the API shows it. */
 export const JobView = z.object({

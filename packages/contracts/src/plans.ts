@@ -11,4 +11,7 @@ export type Plan = z.infer<typeof Plan>;
 export const plans = {
   free: { label: 'Free', priceUsdMonthly: 0, startingCredits: 100, monthlyCredits: 100, maxActiveJobs: 20, queuePriority: 10 },
   pro: { label: 'Pro', priceUsdMonthly: 49.99, startingCredits: 0, monthlyCredits: 2000, maxActiveJobs: 100, queuePriority: 1 },
-} as const satisfies Record<Plan, { label: string; priceUsdMonthly: number; startingCredits: number; monthlyCredits: number; maxActiveJobs: number; queuePriority: number }>;
+} as const satisfies Record<
+  Plan,
+  { label: string; priceUsdMonthly: number; startingCredits: number; monthlyCredits: number; maxActiveJobs: number; queuePriority: number }
+>;

@@ -58,9 +58,6 @@ export async function listApiKeys(db: Queryable, userId: string): Promise<ApiKey
 
 /** True when the key existed, belonged to the user and was live. */
 export async function revokeApiKey(db: Queryable, userId: string, keyId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
-    [keyId, userId],
-  );
+  const { rowCount } = await db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, [keyId, userId]);
   return rowCount === 1;
 }

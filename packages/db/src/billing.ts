@@ -8,10 +8,11 @@ import { grantCredits } from './credits.ts';
  * rollback of the effect takes the record with it, so Stripe's retry is applied afresh.
  */
 export async function recordStripeEvent(db: Queryable, event: { id: string; type: string; created: number }): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `INSERT INTO stripe_events (id, type, created_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (id) DO NOTHING`,
-    [event.id, event.type, event.created],
-  );
+  const { rowCount } = await db.query(`INSERT INTO stripe_events (id, type, created_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT (id) DO NOTHING`, [
+    event.id,
+    event.type,
+    event.created,
+  ]);
   return rowCount === 1;
 }
 
@@ -48,10 +49,7 @@ export async function findStripeCustomerUser(db: Queryable, customerId: string):
 
 /** The customer a user paid with last, so a new checkout reuses it instead of making another. */
 export async function latestStripeCustomerOf(db: Queryable, userId: string): Promise<string | null> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM stripe_customers WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
-    [userId],
-  );
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM stripe_customers WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`, [userId]);
   return rows[0]?.id ?? null;
 }
 
@@ -164,12 +162,7 @@ export async function grantMonthlyCredits(db: Queryable, userId: string, plan: P
  * Pro users only without a subscription that grants Pro, because a paying user's grant comes
  * with their paid invoice and must not come while a payment is failing.
  */
-export async function listUsersDueMonthlyGrant(
-  db: Queryable,
-  period: string,
-  afterId: string | null,
-  limit: number,
-): Promise<{ id: string; plan: Plan }[]> {
+export async function listUsersDueMonthlyGrant(db: Queryable, period: string, afterId: string | null, limit: number): Promise<{ id: string; plan: Plan }[]> {
   const { rows } = await db.query<{ id: string; plan: Plan }>(
     `SELECT u.id, u.plan FROM users u
      WHERE u.disabled_at IS NULL AND ($3::uuid IS NULL OR u.id > $3)

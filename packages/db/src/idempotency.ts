@@ -12,10 +12,11 @@ export interface StoredResponse {
  * racing on the same key blocks on the primary key until the first commits or rolls back.
  */
 export async function claimIdempotencyKey(db: Queryable, userId: string, key: string, requestHash: Buffer): Promise<StoredResponse | null> {
-  const inserted = await db.query(
-    `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-    [userId, key, requestHash],
-  );
+  const inserted = await db.query(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+    userId,
+    key,
+    requestHash,
+  ]);
   if (inserted.rowCount === 1) return null;
   const { rows } = await db.query<StoredResponse>(
     `SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
@@ -26,7 +27,11 @@ export async function claimIdempotencyKey(db: Queryable, userId: string, key: st
 
 export async function storeIdempotentResponse(db: Queryable, userId: string, key: string, jobId: string, statusCode: number, response: unknown): Promise<void> {
   await db.query(`UPDATE idempotency_keys SET job_id = $3, status_code = $4, response = $5 WHERE user_id = $1 AND key = $2`, [
-    userId, key, jobId, statusCode, JSON.stringify(response),
+    userId,
+    key,
+    jobId,
+    statusCode,
+    JSON.stringify(response),
   ]);
 }
 

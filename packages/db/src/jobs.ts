@@ -75,20 +75,14 @@ export async function insertJobWithReservation(db: Queryable, job: NewJob): Prom
   return (users[0]?.credits ?? 0) < job.cost ? 'insufficient_credits' : 'too_many_active_jobs';
 }
 
-const findJobStatement = preparedStatement(
-  'find-job',
-  `SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1`,
-);
+const findJobStatement = preparedStatement('find-job', `SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1`);
 
 export async function findJob(db: Queryable, id: string): Promise<JobRow | null> {
   const { rows } = await db.query<JobRow>(findJobStatement([id]));
   return rows[0] ?? null;
 }
 
-const findJobForUserStatement = preparedStatement(
-  'find-job-for-user',
-  `SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1 AND user_id = $2`,
-);
+const findJobForUserStatement = preparedStatement('find-job-for-user', `SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1 AND user_id = $2`);
 
 /** A user's job; another user's job is indistinguishable from a missing one. */
 export async function findJobForUser(db: Queryable, userId: string, id: string): Promise<JobRow | null> {
@@ -195,10 +189,21 @@ const completeJobStatement = preparedStatement(
  * writes nothing. Returns the asset id, or null when the transition was refused.
  */
 export async function completeJob(db: Queryable, id: string, workerId: string, output: CompletedOutput): Promise<string | null> {
-  const { rows } = await db.query<{ assetId: string }>(completeJobStatement([
-      id, workerId, output.storageKey, output.posterKey, output.contentType, output.bytes, output.width, output.height,
-      output.blurhash, output.durationSeconds, output.peaks === null ? null : JSON.stringify(output.peaks),
-    ]));
+  const { rows } = await db.query<{ assetId: string }>(
+    completeJobStatement([
+      id,
+      workerId,
+      output.storageKey,
+      output.posterKey,
+      output.contentType,
+      output.bytes,
+      output.width,
+      output.height,
+      output.blurhash,
+      output.durationSeconds,
+      output.peaks === null ? null : JSON.stringify(output.peaks),
+    ]),
+  );
   return rows[0]?.assetId ?? null;
 }
 
@@ -237,7 +242,9 @@ export async function finishJobUnsuccessfully(
   id: string,
   outcome: { status: 'failed' | 'canceled'; code: string; message: string; workerId: string | null; userId?: string },
 ): Promise<JobRow | null> {
-  const { rows } = await db.query<JobRow>(finishJobUnsuccessfullyStatement([id, outcome.status, outcome.code, outcome.message, outcome.workerId, outcome.userId ?? null]));
+  const { rows } = await db.query<JobRow>(
+    finishJobUnsuccessfullyStatement([id, outcome.status, outcome.code, outcome.message, outcome.workerId, outcome.userId ?? null]),
+  );
   return rows[0] ?? null;
 }
 

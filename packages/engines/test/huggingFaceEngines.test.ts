@@ -11,7 +11,10 @@ import { fixtures } from './support/mediaFixtures.ts';
 import { recordingContext, settleTimed } from './support/recordingContext.ts';
 
 /** Inference Endpoints answer failures with `{ "error": "…" }` (and, while a model loads, its estimated time). */
-const hfError = (status: number, body: Record<string, unknown>): Handler => (_, response) => sendJson(response, status, body);
+const hfError =
+  (status: number, body: Record<string, unknown>): Handler =>
+  (_, response) =>
+    sendJson(response, status, body);
 const errors = {
   rateLimited: hfError(429, { error: 'Rate limit reached. You reached free usage limit (reset hourly). Please subscribe to a plan.' }),
   contentPolicy: hfError(400, { error: 'Potential NSFW content was detected in the prompt; the safety checker refused it.' }),
@@ -72,9 +75,7 @@ describe('Hugging Face image engine', () => {
     const closed = await loopbackServer(neverAnswer);
     await closed.close();
     const unreachable = new InferenceClient('hf_loopback', { endpointUrl: `${closed.url}/endpoint` });
-    const failure = await failureOf(
-      createHuggingFaceImageEngine(unreachable, { model: 'any' }).generate({ prompt: 'a fox', params }, recordingContext().ctx),
-    );
+    const failure = await failureOf(createHuggingFaceImageEngine(unreachable, { model: 'any' }).generate({ prompt: 'a fox', params }, recordingContext().ctx));
     expect(failure).toMatchObject({ code: 'provider_unavailable', retryable: true });
   });
 
@@ -92,7 +93,8 @@ describe('Hugging Face voice engine', () => {
     const flac = await fixtures.speechFlac('The quick brown fox jumps over the lazy dog. Twice, in fact.');
     server.answer((_, response) => sendBytes(response, 'audio/flac', flac));
     const engine = createHuggingFaceVoiceEngine(client, { model: 'hexgrad/Kokoro-82M' });
-    const speak = (speed: number) => engine.generate({ prompt: 'The quick brown fox.', params: VoiceParams.parse({ format: 'ogg', speed }) }, recordingContext().ctx);
+    const speak = (speed: number) =>
+      engine.generate({ prompt: 'The quick brown fox.', params: VoiceParams.parse({ format: 'ogg', speed }) }, recordingContext().ctx);
     const [normal] = await speak(1);
     const [fast] = await speak(2);
     expect(JSON.parse(server.requests.at(-1)!.body.toString())).toEqual({ inputs: 'The quick brown fox.' });

@@ -87,7 +87,10 @@ describe('local image engine', () => {
 
   it('stops between steps when aborted, rejecting with the reason', async () => {
     const recording = recordingContext({ abortOn: (event) => event.type === 'preview' });
-    const run = engine.generate({ prompt: 'a long, slow picture', params: ImageParams.parse({ width: 1024, height: 1024, steps: 50, seed: 1 }) }, recording.ctx);
+    const run = engine.generate(
+      { prompt: 'a long, slow picture', params: ImageParams.parse({ width: 1024, height: 1024, steps: 50, seed: 1 }) },
+      recording.ctx,
+    );
     const { error } = await settleTimed(run);
     expect(error).toBe(recording.controller.signal.reason);
     expect(recording.sinceAbort()).toBeLessThan(2000);
@@ -104,15 +107,22 @@ describe('instant image engine', () => {
   });
 
   it('writes PNGs that decode to their one colour at every size', async () => {
-    for (const [width, height] of [[1, 1], [8, 8], [33, 5]] as const) {
-      const { data, info } = await sharp(solidPng(width, height, { r: 12, g: 200, b: 77 })).raw().toBuffer({ resolveWithObject: true });
+    for (const [width, height] of [
+      [1, 1],
+      [8, 8],
+      [33, 5],
+    ] as const) {
+      const { data, info } = await sharp(solidPng(width, height, { r: 12, g: 200, b: 77 }))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       expect(info).toMatchObject({ width, height, channels: 3 });
       for (let pixel = 0; pixel < width * height; pixel++) expect([...data.subarray(pixel * 3, pixel * 3 + 3)]).toEqual([12, 200, 77]);
     }
   });
 
   it('makes the same picture from the same prompt and seed, and another from another seed', async () => {
-    const make = async (seed: number) => (await createInstantImageEngine().generate({ prompt: 'p', params: ImageParams.parse({ seed }) }, recordingContext().ctx))[0]!.data;
+    const make = async (seed: number) =>
+      (await createInstantImageEngine().generate({ prompt: 'p', params: ImageParams.parse({ seed }) }, recordingContext().ctx))[0]!.data;
     expect((await make(1)).equals(await make(1))).toBe(true);
     expect((await make(1)).equals(await make(2))).toBe(false);
   });

@@ -12,7 +12,10 @@ const signal = new AbortController().signal;
 describe('local video engine', () => {
   it('encodes an H.264 4:2:0 MP4 of the asked size and length, with a JPEG poster', async () => {
     const recording = recordingContext();
-    const files = await engine.generate({ prompt: 'a river through autumn woods', params: VideoParams.parse({ seconds: 2, fps: 12, width: 320, height: 240, seed: 5 }) }, recording.ctx);
+    const files = await engine.generate(
+      { prompt: 'a river through autumn woods', params: VideoParams.parse({ seconds: 2, fps: 12, width: 320, height: 240, seed: 5 }) },
+      recording.ctx,
+    );
     const output = files.find((file) => file.role === 'output')!;
     const poster = files.find((file) => file.role === 'poster')!;
     expect(output).toMatchObject({ contentType: 'video/mp4', extension: 'mp4', width: 320, height: 240, durationSeconds: 2 });
@@ -27,7 +30,10 @@ describe('local video engine', () => {
 
   it('hands over frame 0 first, and the MP4 starts with that same frame', async () => {
     const recording = recordingContext();
-    const files = await engine.generate({ prompt: 'sunset over a purple sea', params: VideoParams.parse({ seconds: 1, fps: 12, width: 256, height: 192, seed: 9 }) }, recording.ctx);
+    const files = await engine.generate(
+      { prompt: 'sunset over a purple sea', params: VideoParams.parse({ seconds: 1, fps: 12, width: 256, height: 192, seed: 9 }) },
+      recording.ctx,
+    );
     expect(recording.events[0]?.type).toBe('preview');
     const [firstFrame] = recording.previews();
     expect(firstFrame!.image).toMatchObject({ contentType: 'image/jpeg', width: 256, height: 192, isFirstFrame: true });
@@ -44,7 +50,10 @@ describe('local video engine', () => {
 
   it.each([1, 10])('shows frame 0 well within a second for a %i-second film, and stops at once on abort', async (seconds) => {
     const recording = recordingContext({ abortOn: (event) => event.type === 'preview' });
-    const run = engine.generate({ prompt: 'clouds over snowy mountains', params: VideoParams.parse({ seconds, fps: 30, width: 640, height: 480, seed: 2 }) }, recording.ctx);
+    const run = engine.generate(
+      { prompt: 'clouds over snowy mountains', params: VideoParams.parse({ seconds, fps: 30, width: 640, height: 480, seed: 2 }) },
+      recording.ctx,
+    );
     const { error } = await settleTimed(run);
     const [firstFrame] = recording.previews();
     expect(firstFrame!.at).toBeLessThan(1000);
@@ -54,7 +63,10 @@ describe('local video engine', () => {
 
   it('stops promptly when aborted while ffmpeg is encoding', async () => {
     const recording = recordingContext({ abortOn: (event) => event.type === 'progress' && event.percent >= 20 });
-    const run = engine.generate({ prompt: 'a windy meadow', params: VideoParams.parse({ seconds: 10, fps: 30, width: 640, height: 480, seed: 4 }) }, recording.ctx);
+    const run = engine.generate(
+      { prompt: 'a windy meadow', params: VideoParams.parse({ seconds: 10, fps: 30, width: 640, height: 480, seed: 4 }) },
+      recording.ctx,
+    );
     const { error } = await settleTimed(run);
     expect(error).toBe(recording.controller.signal.reason);
     expect(recording.sinceAbort()).toBeLessThan(2000);
@@ -64,7 +76,9 @@ describe('local video engine', () => {
   it('paints the same first frame for the same prompt and seed', async () => {
     const firstFrameOf = async () => {
       const recording = recordingContext({ abortOn: (event) => event.type === 'preview' });
-      await settleTimed(engine.generate({ prompt: 'a desert road', params: VideoParams.parse({ seconds: 3, width: 160, height: 120, seed: 8 }) }, recording.ctx));
+      await settleTimed(
+        engine.generate({ prompt: 'a desert road', params: VideoParams.parse({ seconds: 3, width: 160, height: 120, seed: 8 }) }, recording.ctx),
+      );
       return recording.previews()[0]!.image.data;
     };
     expect((await firstFrameOf()).equals(await firstFrameOf())).toBe(true);

@@ -11,8 +11,10 @@ import { fixtures } from './support/mediaFixtures.ts';
 import { recordingContext, settleTimed } from './support/recordingContext.ts';
 
 /** Error bodies as OpenAI documents them: `{ error: { message, type, param, code } }`. */
-const openAiError = (status: number, type: string, code: string | null, message: string): Handler => (_, response) =>
-  sendJson(response, status, { error: { message, type, param: null, code } }, { 'x-request-id': 'req_loopback' });
+const openAiError =
+  (status: number, type: string, code: string | null, message: string): Handler =>
+  (_, response) =>
+    sendJson(response, status, { error: { message, type, param: null, code } }, { 'x-request-id': 'req_loopback' });
 const errors = {
   rateLimited: openAiError(429, 'requests', 'rate_limit_exceeded', 'Rate limit reached for gpt-image-1 on images per minute: Limit 5, Used 5.'),
   contentPolicy: openAiError(400, 'invalid_request_error', 'content_policy_violation', 'Your request was rejected as a result of our safety system.'),
@@ -86,7 +88,11 @@ describe('OpenAI voice engine', () => {
     const engine = createOpenAiVoiceEngine(client, { model: 'gpt-4o-mini-tts' });
     const [file] = await engine.generate({ prompt: 'Hello.', params: VoiceParams.parse({ format: 'mp3', speed: 1.25 }) }, recordingContext().ctx);
     expect(JSON.parse(server.requests.at(-1)!.body.toString())).toMatchObject({
-      model: 'gpt-4o-mini-tts', input: 'Hello.', response_format: 'pcm', speed: 1.25, voice: 'alloy',
+      model: 'gpt-4o-mini-tts',
+      input: 'Hello.',
+      response_format: 'pcm',
+      speed: 1.25,
+      voice: 'alloy',
     });
     expect(file!.durationSeconds).toBeCloseTo(pcm.length / 2 / 24_000, 3);
     expect(file!.peaks).toHaveLength(100);
@@ -107,8 +113,18 @@ describe('OpenAI video engine', () => {
     const mp4 = await fixtures.mp4(1280, 720, 4);
     const polls = { count: 0 };
     const video = (status: string, progress: number) => ({
-      id: 'video_loopback', object: 'video', model: 'sora-2', status, progress, created_at: 1_750_000_000, completed_at: null,
-      expires_at: null, prompt: 'a windy beach', remixed_from_video_id: null, seconds: '4', size: '1280x720',
+      id: 'video_loopback',
+      object: 'video',
+      model: 'sora-2',
+      status,
+      progress,
+      created_at: 1_750_000_000,
+      completed_at: null,
+      expires_at: null,
+      prompt: 'a windy beach',
+      remixed_from_video_id: null,
+      seconds: '4',
+      size: '1280x720',
       error: status === 'failed' ? { code: 'moderation_blocked', message: 'The prompt was blocked by moderation.' } : null,
     });
     server.answer((request, response) => {

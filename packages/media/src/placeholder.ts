@@ -70,7 +70,5 @@ export function placeholderFrom(thumbnail: Thumbnail): Placeholder {
 
 function componentsFor(width: number, height: number): [number, number] {
   const shortSide = (ratio: number) => Math.max(2, Math.round(LONG_SIDE_COMPONENTS * ratio));
-  return width >= height
-    ? [LONG_SIDE_COMPONENTS, shortSide(height / width)]
-    : [shortSide(width / height), LONG_SIDE_COMPONENTS];
+  return width >= height ? [LONG_SIDE_COMPONENTS, shortSide(height / width)] : [shortSide(width / height), LONG_SIDE_COMPONENTS];
 }

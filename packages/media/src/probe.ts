@@ -47,8 +47,7 @@ export function probe(data: Buffer, signal: AbortSignal): Promise<MediaInfo> {
 export async function probeFile(path: string, signal: AbortSignal): Promise<MediaInfo> {
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path];
   const output = ProbeOutput.parse(JSON.parse((await runTool('ffprobe', args, { signal })).toString('utf8')));
-  const stream =
-    output.streams.find((s) => s.codec_type === 'video') ?? output.streams.find((s) => s.codec_type === 'audio');
+  const stream = output.streams.find((s) => s.codec_type === 'video') ?? output.streams.find((s) => s.codec_type === 'audio');
   return {
     container: output.format.format_name,
     codec: stream?.codec_name ?? 'none',

@@ -83,12 +83,7 @@ async function checkVideo(data: Buffer, expectation: OutputExpectation, signal: 
   return { width: info.width, height: info.height, durationSeconds: info.durationSeconds };
 }
 
-async function checkAudio(
-  container: 'mp3' | 'ogg' | 'wav',
-  data: Buffer,
-  expectation: OutputExpectation,
-  signal: AbortSignal,
-): Promise<MeasuredOutput> {
+async function checkAudio(container: 'mp3' | 'ogg' | 'wav', data: Buffer, expectation: OutputExpectation, signal: AbortSignal): Promise<MeasuredOutput> {
   const info = await probeAndDecode(data, signal);
   if (info.container !== container) throw invalid(`${container} audio output is a ${info.container} file`);
   expectDuration(`${container} audio`, info, expectation);

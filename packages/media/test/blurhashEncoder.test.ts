@@ -31,10 +31,16 @@ describe('encodeBlurhash', () => {
   it('returns the package’s string for thumbnails of decoded pictures, noisy and flat', async () => {
     const sources = await Promise.all([
       ...[20, 60, 120].map((sigma) =>
-        sharp({ create: { width: 256, height: 192, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma } } }).png().toBuffer(),
+        sharp({ create: { width: 256, height: 192, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma } } })
+          .png()
+          .toBuffer(),
       ),
-      sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png().toBuffer(),
-      sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 255, g: 255, b: 255 } } }).png().toBuffer(),
+      sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+        .png()
+        .toBuffer(),
+      sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+        .png()
+        .toBuffer(),
     ]);
     for (const source of sources) {
       const { data, info } = await sharp(source).resize(24, 24, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -17,7 +17,9 @@ const averageOf = (hash: string) => {
 };
 
 const solid = (width: number, height: number, rgb: [number, number, number]) =>
-  sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer();
+  sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .png()
+    .toBuffer();
 
 describe('placeholderOf', () => {
   it('gives the source size and a valid hash of a landscape picture with 4×3 components', async () => {

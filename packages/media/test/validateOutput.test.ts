@@ -19,7 +19,9 @@ const mp4 = (codec: string, pixFmt = 'yuv420p') =>
   ffmpegMakes('mp4', ['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=12', '-t', '2', '-c:v', codec, '-pix_fmt', pixFmt, '-movflags', '+faststart']);
 const audio = (extension: string) => ffmpegMakes(extension, ['-f', 'lavfi', '-i', 'sine=duration=1.5']);
 const png = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: '#336699' } }).png().toBuffer();
+  sharp({ create: { width, height, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
 
 async function invalidOutputOf(run: Promise<unknown>): Promise<JobError> {
   const error = await run.then(
@@ -48,7 +50,9 @@ describe('validateOutput', () => {
   });
 
   it('refuses a truncated JPEG', async () => {
-    const data = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+    const data = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      .jpeg()
+      .toBuffer();
     await invalidOutputOf(validateOutput({ data: data.subarray(0, data.length / 2), contentType: 'image/jpeg' }));
   });
 
@@ -62,7 +66,9 @@ describe('validateOutput', () => {
   });
 
   it('refuses a truncated PNG', async () => {
-    const data = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+    const data = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      .png()
+      .toBuffer();
     await invalidOutputOf(validateOutput({ data: data.subarray(0, data.length / 2), contentType: 'image/png' }));
   });
 

@@ -145,15 +145,11 @@ export class S3Store implements ObjectStore {
 
   /** DeleteObjects answers 200 even when some keys fail; those failures are in `Errors`. */
   private async deleteBatch(objects: ObjectIdentifier[]): Promise<void> {
-    const answer = await this.client.send(
-      new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }),
-    );
+    const answer = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }));
     const failures = answer.Errors ?? [];
     if (failures.length > 0) {
       const first = failures[0];
-      throw new Error(
-        `S3 did not delete ${failures.length} of ${objects.length} objects; first ${first?.Key}: ${first?.Code} ${first?.Message}`,
-      );
+      throw new Error(`S3 did not delete ${failures.length} of ${objects.length} objects; first ${first?.Key}: ${first?.Code} ${first?.Message}`);
     }
   }
 }

@@ -27,9 +27,8 @@ export function s3StoreOptionsFromConfig(config: StorageConfig): S3StoreOptions 
 function s3ConfigIssues(config: StorageConfig): string[] {
   const issues: string[] = [];
   if (!config.S3_BUCKET) issues.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
-  const keysNeededBecause = config.S3_ENDPOINT !== undefined
-    ? 'S3_ENDPOINT is set'
-    : config.S3_ACCESS_KEY_ID || config.S3_SECRET_ACCESS_KEY ? 'the other access key is set' : null;
+  const keysNeededBecause =
+    config.S3_ENDPOINT !== undefined ? 'S3_ENDPOINT is set' : config.S3_ACCESS_KEY_ID || config.S3_SECRET_ACCESS_KEY ? 'the other access key is set' : null;
   if (keysNeededBecause === null) return issues;
   if (!config.S3_ACCESS_KEY_ID) issues.push(`S3_ACCESS_KEY_ID: required when STORAGE_DRIVER=s3 and ${keysNeededBecause}`);
   if (!config.S3_SECRET_ACCESS_KEY) issues.push(`S3_SECRET_ACCESS_KEY: required when STORAGE_DRIVER=s3 and ${keysNeededBecause}`);

@@ -114,8 +114,6 @@ describe('LocalDiskStore signed URLs', () => {
     const request = requestFrom(await store.signedUrl(key, 60));
     const later = new Date((Number(request.expires) + 1) * 1000);
 
-    expect(() => verifySignedRequest({ ...request, key: 'users/x' }, SECRET, later)).toThrow(
-      expect.objectContaining({ code: 'link_invalid' }),
-    );
+    expect(() => verifySignedRequest({ ...request, key: 'users/x' }, SECRET, later)).toThrow(expect.objectContaining({ code: 'link_invalid' }));
   });
 });

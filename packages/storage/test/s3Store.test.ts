@@ -108,9 +108,7 @@ describe('S3Store against s3rver', () => {
     const prefix = jobPrefix('user-3', 'job-many');
     const keys = Array.from({ length: 1005 }, (_, index) => `${prefix}frame-${String(index).padStart(4, '0')}.png`);
     for (let start = 0; start < keys.length; start += 50) {
-      await Promise.all(
-        keys.slice(start, start + 50).map((key) => inspector.send(new PutObjectCommand({ Bucket: server.bucket, Key: key, Body: 'x' }))),
-      );
+      await Promise.all(keys.slice(start, start + 50).map((key) => inspector.send(new PutObjectCommand({ Bucket: server.bucket, Key: key, Body: 'x' }))));
     }
 
     await store.deletePrefix(prefix);
@@ -149,7 +147,6 @@ describe('S3Store against s3rver', () => {
       await proxy.stop();
     }
   });
-
 });
 
 describe('S3Store with a CDN in front', () => {

@@ -11,10 +11,12 @@ export function parseSetCookie(header: string): SetCookie {
   return {
     name: pair.slice(0, equals),
     value: decodeURIComponent(pair.slice(equals + 1)),
-    attributes: new Map(attributes.map((attribute) => {
-      const [key = '', ...value] = attribute.split('=');
-      return [key.toLowerCase(), value.join('=')];
-    })),
+    attributes: new Map(
+      attributes.map((attribute) => {
+        const [key = '', ...value] = attribute.split('=');
+        return [key.toLowerCase(), value.join('=')];
+      }),
+    ),
   };
 }
 
@@ -42,7 +44,8 @@ export class Browser {
     for (const header of response.headers.getSetCookie()) {
       const cookie = parseSetCookie(header);
       this.received.push(cookie);
-      const expired = cookie.attributes.get('max-age') === '0' || (cookie.attributes.has('expires') && Date.parse(cookie.attributes.get('expires')!) <= Date.now());
+      const expired =
+        cookie.attributes.get('max-age') === '0' || (cookie.attributes.has('expires') && Date.parse(cookie.attributes.get('expires')!) <= Date.now());
       if (expired || cookie.value === '') cookies.delete(cookie.name);
       else cookies.set(cookie.name, cookie.value);
     }

@@ -33,11 +33,13 @@ export class RawPostgresConnection {
   /** Bind of the unnamed statement to text parameters, Execute, Sync. */
   bindExecuteSync(params: string[]): void {
     const values = params.flatMap((value) => [int32(Buffer.byteLength(value)), Buffer.from(value)]);
-    this.socket.write(Buffer.concat([
-      message('B', cstring(''), cstring(''), int16(0), int16(params.length), ...values, int16(0)),
-      message('E', cstring(''), int32(0)),
-      message('S'),
-    ]));
+    this.socket.write(
+      Buffer.concat([
+        message('B', cstring(''), cstring(''), int16(0), int16(params.length), ...values, int16(0)),
+        message('E', cstring(''), int32(0)),
+        message('S'),
+      ]),
+    );
   }
 
   /** A whole query with parameters, as node-postgres sends one. */

@@ -33,8 +33,7 @@ export function watchProblems(page: Page): PageProblems {
   return problems;
 }
 
-export const describeConsole = (messages: ConsoleMessage[]): string[] =>
-  messages.map((message) => `${message.text()} @ ${message.location().url}`);
+export const describeConsole = (messages: ConsoleMessage[]): string[] => messages.map((message) => `${message.text()} @ ${message.location().url}`);
 
 /**
  * Scroll to the end in viewport steps so lazy images start loading, then wait until every

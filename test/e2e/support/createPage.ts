@@ -30,8 +30,7 @@ export async function submitJob(page: Page, kind: JobKind, prompt: string, param
 export const jobCard = (page: Page, prompt: string): Locator =>
   page.locator('article.job-card').filter({ has: page.locator('.job-prompt', { hasText: prompt }) });
 
-export const galleryTile = (page: Page, prompt: string): Locator =>
-  page.locator('li.tile').filter({ has: page.locator('.tile-prompt', { hasText: prompt }) });
+export const galleryTile = (page: Page, prompt: string): Locator => page.locator('li.tile').filter({ has: page.locator('.tile-prompt', { hasText: prompt }) });
 
 /** Waits for the card's status badge to say Done (or fails fast on a failed job with its message). */
 export async function waitUntilDone(card: Locator, timeout = 30_000): Promise<void> {

@@ -48,9 +48,7 @@ export async function startStaticServer(mounts: Mount[], handle?: Handler): Prom
   async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (handle?.(req, res)) return;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const mount = mounts
-      .filter((m) => path === m.prefix.replace(/\/$/, '') || path.startsWith(m.prefix))
-      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const mount = mounts.filter((m) => path === m.prefix.replace(/\/$/, '') || path.startsWith(m.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
     if (!mount) return notFound(res);
 
     const relative = path.slice(mount.prefix.length) || 'index.html';

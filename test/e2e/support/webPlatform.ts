@@ -11,7 +11,11 @@ import { recordPages } from './pageRecorder.ts';
  * `workers` worker processes, and Debian's Chromium.
  */
 export class WebPlatform {
-  private constructor(readonly provider: MockProvider, readonly platform: TestPlatform, readonly browser: Browser) {}
+  private constructor(
+    readonly provider: MockProvider,
+    readonly platform: TestPlatform,
+    readonly browser: Browser,
+  ) {}
 
   static readonly startTimeout = BUILD_TIMEOUT_MS + 60_000;
 
@@ -19,10 +23,7 @@ export class WebPlatform {
     await ensureBuilt();
     const provider = await MockProvider.start();
     const platform = await TestPlatform.start({ ...provider.env(), ...options.env });
-    const [browser] = await Promise.all([
-      launchBrowser(),
-      ...Array.from({ length: options.workers ?? 0 }, () => platform.startWorker(options.workerEnv)),
-    ]);
+    const [browser] = await Promise.all([launchBrowser(), ...Array.from({ length: options.workers ?? 0 }, () => platform.startWorker(options.workerEnv))]);
     return new WebPlatform(provider, platform, browser as Browser);
   }
 
@@ -34,7 +35,10 @@ export class WebPlatform {
    * A fresh browser profile signed in as `identity` the way a person does it: the app's
    * sign-in screen (or the landing page's header), its sign-in link, the provider, back on /app.
    */
-  async signIn(identity: Identity, options: { from?: 'app' | 'landing'; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  async signIn(
+    identity: Identity,
+    options: { from?: 'app' | 'landing'; viewport?: { width: number; height: number } } = {},
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await this.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
     await recordPages(context);
     const page = await context.newPage();

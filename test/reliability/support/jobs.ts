@@ -56,10 +56,14 @@ export async function jobRow(platform: TestPlatform, id: string): Promise<JobSta
 export async function waitForStatus(platform: TestPlatform, id: string, statuses: string[], timeoutMs = 30_000): Promise<JobState> {
   let last: JobState | undefined;
   try {
-    return await waitFor(`job ${id} to be ${statuses.join('|')}`, async () => {
-      last = await jobRow(platform, id);
-      return statuses.includes(last.status) ? last : undefined;
-    }, timeoutMs);
+    return await waitFor(
+      `job ${id} to be ${statuses.join('|')}`,
+      async () => {
+        last = await jobRow(platform, id);
+        return statuses.includes(last.status) ? last : undefined;
+      },
+      timeoutMs,
+    );
   } catch (error) {
     const history = await historyOf(platform, id);
     throw new Error(`${(error as Error).message}; last row ${JSON.stringify(last)}; history ${JSON.stringify(history)}`);
@@ -67,10 +71,14 @@ export async function waitForStatus(platform: TestPlatform, id: string, statuses
 }
 
 export async function historyOf(platform: TestPlatform, id: string) {
-  const { rows } = await platform.pool.query<{ attempt: number; worker_id: string; outcome: string | null; reservation_round: number; claimed_at: Date; ended_at: Date | null }>(
-    'SELECT attempt, worker_id, outcome, reservation_round, claimed_at, ended_at FROM job_history WHERE job_id = $1 ORDER BY attempt',
-    [id],
-  );
+  const { rows } = await platform.pool.query<{
+    attempt: number;
+    worker_id: string;
+    outcome: string | null;
+    reservation_round: number;
+    claimed_at: Date;
+    ended_at: Date | null;
+  }>('SELECT attempt, worker_id, outcome, reservation_round, claimed_at, ended_at FROM job_history WHERE job_id = $1 ORDER BY attempt', [id]);
   return rows;
 }
 
@@ -92,7 +100,13 @@ export async function expectExactLedger(platform: TestPlatform, userIds: string[
     const { balance, ledgerSum } = await ledgerBalance(platform.pool, userId);
     expect(balance, `balance of ${userId}`).toBe(ledgerSum);
   }
-  const { rows } = await platform.pool.query<{ id: string; status: string; reservation_round: number; cost: number; moves: { kind: string; key: string; amount: number }[] }>(
+  const { rows } = await platform.pool.query<{
+    id: string;
+    status: string;
+    reservation_round: number;
+    cost: number;
+    moves: { kind: string; key: string; amount: number }[];
+  }>(
     `SELECT j.id, j.status, j.reservation_round, j.cost,
             coalesce(json_agg(json_build_object('kind', c.kind, 'key', c.idempotency_key, 'amount', c.amount) ORDER BY c.id)
                      FILTER (WHERE c.id IS NOT NULL), '[]') AS moves
@@ -108,7 +122,11 @@ export async function expectExactLedger(platform: TestPlatform, userIds: string[
     expect(reserves, label).toHaveLength(job.reservation_round);
     const settledRounds = ['succeeded', 'failed', 'canceled'].includes(job.status) ? job.reservation_round : job.reservation_round - 1;
     expect(charges.length + refunds.length, label).toBe(settledRounds);
-    if (job.status === 'succeeded') expect(charges.map((c) => c.key), label).toContain(job.reservation_round > 1 ? `job:${job.id}:charge:${job.reservation_round}` : `job:${job.id}:charge`);
+    if (job.status === 'succeeded')
+      expect(
+        charges.map((c) => c.key),
+        label,
+      ).toContain(job.reservation_round > 1 ? `job:${job.id}:charge:${job.reservation_round}` : `job:${job.id}:charge`);
     for (const refund of refunds) expect(refund.amount, label).toBe(job.cost);
   }
 }

@@ -11,7 +11,10 @@ export const LOGIN_TTL_SECONDS = 600;
  * person signs in again.
  */
 export class LoginStateStore {
-  constructor(private readonly redis: Redis, private readonly keyPrefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {}
 
   private key(id: string): string {
     return `${this.keyPrefix}:login:${createHash('sha256').update(id).digest('base64url')}`;

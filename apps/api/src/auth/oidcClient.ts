@@ -51,7 +51,8 @@ export class OidcClient {
    */
   private configuration(): Promise<oidc.Configuration> {
     const { OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = this.settings;
-    if (!clientId || !clientSecret) return Promise.reject(new AppError('auth_not_configured', 'Sign-in is not configured: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.'));
+    if (!clientId || !clientSecret)
+      return Promise.reject(new AppError('auth_not_configured', 'Sign-in is not configured: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.'));
     if (!this.discovered) {
       const issuer = new URL(this.settings.OIDC_ISSUER_URL);
       const execute = [oidc.enableNonRepudiationChecks];

@@ -12,6 +12,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function assertSameOrigin(request: FastifyRequest, siteOrigin: string): void {
   if (SAFE_METHODS.has(request.method)) return;
   if (request.headers.origin !== siteOrigin) {
-    throw new AppError('csrf_rejected', `A ${request.method} with a session cookie must come from ${siteOrigin}; its Origin was ${request.headers.origin ?? 'missing'}.`);
+    throw new AppError(
+      'csrf_rejected',
+      `A ${request.method} with a session cookie must come from ${siteOrigin}; its Origin was ${request.headers.origin ?? 'missing'}.`,
+    );
   }
 }

@@ -36,7 +36,10 @@ export async function signIn(
       // Two first sign-ins of one person at once: the second finds the first's row on a retry.
       if (attempt === 1 && isUniqueViolation(error, 'users_oidc_subject_key')) continue;
       if (isUniqueViolation(error, 'users_email_key')) {
-        throw new AppError('email_in_use', `${identity.email} already belongs to an account that was not created by this sign-in; accounts are matched by the provider's subject, never by email alone.`);
+        throw new AppError(
+          'email_in_use',
+          `${identity.email} already belongs to an account that was not created by this sign-in; accounts are matched by the provider's subject, never by email alone.`,
+        );
       }
       throw error;
     }

@@ -2,8 +2,17 @@ import type Stripe from 'stripe';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '@atelier/contracts';
 import {
-  billingPeriod, findStripeCustomerUser, grantMonthlyCredits, inTransaction, linkStripeCustomer, lockStripeCustomer,
-  recordStripeEvent, recordSubscriptionState, stripePlanForUser, type Pool, type Queryable,
+  billingPeriod,
+  findStripeCustomerUser,
+  grantMonthlyCredits,
+  inTransaction,
+  linkStripeCustomer,
+  lockStripeCustomer,
+  recordStripeEvent,
+  recordSubscriptionState,
+  stripePlanForUser,
+  type Pool,
+  type Queryable,
 } from '@atelier/db';
 import type { GenerationQueue } from '@atelier/queue';
 import { changePlan } from './changePlan.ts';

@@ -21,7 +21,11 @@ export function createStripeBilling(config: ApiConfig): StripeBilling | null {
     return { stripe, webhookSecret, proPriceId };
   }
   const given = { STRIPE_SECRET_KEY: key, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_PRICE_PRO: proPriceId };
-  throw new ConfigError(Object.entries(given).filter(([, value]) => !value).map(([name]) => `${name}: required when any STRIPE_ variable is set`));
+  throw new ConfigError(
+    Object.entries(given)
+      .filter(([, value]) => !value)
+      .map(([name]) => `${name}: required when any STRIPE_ variable is set`),
+  );
 }
 
 function apiLocation(baseUrl: string | undefined): { host?: string; port?: number; protocol?: 'http' | 'https' } {

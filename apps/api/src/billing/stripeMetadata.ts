@@ -17,5 +17,5 @@ export function userIdFrom(value: string | null | undefined): string | null {
 
 /** Stripe fields that hold an id or, when expanded, the object. */
 export function stripeIdOf(value: string | { id: string } | null | undefined): string | null {
-  return typeof value === 'string' ? value : value?.id ?? null;
+  return typeof value === 'string' ? value : (value?.id ?? null);
 }

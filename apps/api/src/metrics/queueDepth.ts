@@ -16,11 +16,7 @@ const states = ['waiting', 'prioritized', 'active', 'delayed', 'paused', 'comple
  */
 export function measureQueueDepth(queue: GenerationQueue, registry: Registry, reads: ScrapeReads): void {
   const read = reads.shared('redis', async () => {
-    const [counts, perPriority, paused] = await Promise.all([
-      queue.getJobCounts(...states),
-      queue.getCountsPerPriority(queuePriorities),
-      queue.isPaused(),
-    ]);
+    const [counts, perPriority, paused] = await Promise.all([queue.getJobCounts(...states), queue.getCountsPerPriority(queuePriorities), queue.isPaused()]);
     return { counts, perPriority, paused };
   });
   new Gauge({

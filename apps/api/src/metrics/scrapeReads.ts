@@ -14,7 +14,10 @@ const READ_TIMEOUT_MS = 2_000;
 export class ScrapeReads {
   private readonly failures: Counter<'source'>;
 
-  constructor(registry: Registry, private readonly log: FastifyBaseLogger) {
+  constructor(
+    registry: Registry,
+    private readonly log: FastifyBaseLogger,
+  ) {
     this.failures = new Counter({
       name: 'atelier_metrics_collect_failures_total',
       help: 'Scrape-time reads that failed, by source; their metrics had no samples in that scrape.',

@@ -9,7 +9,10 @@ type RouteOptions = Parameters<FastifyRateLimitStore['child']>[0];
 
 // The plugin's own Redis store (one Lua script: INCR, PEXPIRE on the first hit), not in its typed exports.
 const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as new (
-  continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, nameSpace: string,
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  nameSpace: string,
 ) => FastifyRateLimitStore;
 
 /**
@@ -24,7 +27,10 @@ export function refusalRememberingStore(redis: Redis, nameSpace: string) {
   return class RefusalRememberingStore implements FastifyRateLimitStore {
     private readonly refusals = new RefusalMemory<Counted & { until: number }>();
 
-    constructor(_globalParams?: unknown, private readonly inner: FastifyRateLimitStore = new RedisStore(false, false, redis, nameSpace)) {}
+    constructor(
+      _globalParams?: unknown,
+      private readonly inner: FastifyRateLimitStore = new RedisStore(false, false, redis, nameSpace),
+    ) {}
 
     incr(key: string, callback: Callback, timeWindow: number, max: number): void {
       const now = Date.now();
@@ -33,10 +39,15 @@ export function refusalRememberingStore(redis: Redis, nameSpace: string) {
         callback(null, { current: refused.current, ttl: refused.until - now });
         return;
       }
-      this.inner.incr(key, (error, result) => {
-        if (!error && result && result.current > max && result.ttl > 0) this.refusals.remember(key, { ...result, until: now + result.ttl }, now);
-        callback(error, result);
-      }, timeWindow, max);
+      this.inner.incr(
+        key,
+        (error, result) => {
+          if (!error && result && result.current > max && result.ttl > 0) this.refusals.remember(key, { ...result, until: now + result.ttl }, now);
+          callback(error, result);
+        },
+        timeWindow,
+        max,
+      );
     }
 
     child(routeOptions: RouteOptions): FastifyRateLimitStore {

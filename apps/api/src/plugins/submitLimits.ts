@@ -69,13 +69,13 @@ export class SubmitLimits {
     }
     const [inWindow, windowTtl, inSecond, secondTtl] = counts;
     const now = Date.now();
-    const refusal = inWindow > this.max
-      ? { until: now + windowTtl, message: `At most ${this.max} submits per ${this.windowMs / 1000} s` }
-      : inSecond > this.burst
-        ? { until: now + secondTtl, message: `At most ${this.burst} submits a second` }
-        : null;
+    const refusal =
+      inWindow > this.max
+        ? { until: now + windowTtl, message: `At most ${this.max} submits per ${this.windowMs / 1000} s` }
+        : inSecond > this.burst
+          ? { until: now + secondTtl, message: `At most ${this.burst} submits a second` }
+          : null;
     if (refusal !== null) this.refusals.remember(userId, refusal, now);
     return refusal;
   }
 }
-

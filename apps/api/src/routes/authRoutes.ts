@@ -25,10 +25,7 @@ export function authRoutes(services: ApiServices) {
     app.get('/auth/google', async (_request, reply) => {
       const { url, checks } = await oidc.start();
       const loginId = await logins.save(checks);
-      return reply
-        .header('cache-control', 'no-store')
-        .setCookie(cookies.login, loginId, cookies.options(LOGIN_TTL_SECONDS))
-        .redirect(url.href, 302);
+      return reply.header('cache-control', 'no-store').setCookie(cookies.login, loginId, cookies.options(LOGIN_TTL_SECONDS)).redirect(url.href, 302);
     });
 
     app.get(CALLBACK_PATH, async (request, reply) => {

@@ -21,7 +21,11 @@ export function generateRoutes(services: ApiServices) {
 
     const { config } = services;
     const limits = new SubmitLimits(
-      services.redis, `${config.QUEUE_PREFIX}:rate-limit:submit-`, config.SUBMIT_RATE_LIMIT_MAX, config.RATE_LIMIT_WINDOW_MS, config.SUBMIT_BURST_MAX,
+      services.redis,
+      `${config.QUEUE_PREFIX}:rate-limit:submit-`,
+      config.SUBMIT_RATE_LIMIT_MAX,
+      config.RATE_LIMIT_WINDOW_MS,
+      config.SUBMIT_BURST_MAX,
       (error) => services.log.warn({ err: error }, 'submit limits skipped: Redis did not answer'),
     );
 

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import {
-  MAX_WORKER_CONCURRENCY, planOfPriority, queuePriorities, readWorkerConcurrency, writeWorkerConcurrency,
-} from '@atelier/queue';
+import { MAX_WORKER_CONCURRENCY, planOfPriority, queuePriorities, readWorkerConcurrency, writeWorkerConcurrency } from '@atelier/queue';
 import { requireAdmin } from '../plugins/requireAdmin.ts';
 import type { ApiServices } from '../services.ts';
 

@@ -2,8 +2,14 @@ import type { Redis } from 'ioredis';
 import { AppError } from '@atelier/contracts';
 import { findJob, listJobAttempts, requeueFailedJob, type JobAttempt, type JobRow, type Pool } from '@atelier/db';
 import {
-  appendJobEvent, enqueueGeneration, jobEventsKey, listDeadLetters, removeDeadLetter,
-  type DeadLetterEntry, type DeadLetterQueue, type GenerationQueue,
+  appendJobEvent,
+  enqueueGeneration,
+  jobEventsKey,
+  listDeadLetters,
+  removeDeadLetter,
+  type DeadLetterEntry,
+  type DeadLetterQueue,
+  type GenerationQueue,
 } from '@atelier/queue';
 
 /** What the dead-letter operations use; the API and `atelier dlq` both have these. */
@@ -21,12 +27,25 @@ export interface DeadLetterView {
   attempts: number;
   deadAt: string;
   job: { userId: string; status: string; cost: number; reservationRound: number; createdAt: string } | null;
-  history: { attempt: number; reservationRound: number; workerId: string; outcome: string | null; errorCode: string | null; claimedAt: string; endedAt: string | null }[];
+  history: {
+    attempt: number;
+    reservationRound: number;
+    workerId: string;
+    outcome: string | null;
+    errorCode: string | null;
+    claimedAt: string;
+    endedAt: string | null;
+  }[];
 }
 
 const attemptView = (a: JobAttempt) => ({
-  attempt: a.attempt, reservationRound: a.reservationRound, workerId: a.workerId, outcome: a.outcome, errorCode: a.errorCode,
-  claimedAt: a.claimedAt.toISOString(), endedAt: a.endedAt?.toISOString() ?? null,
+  attempt: a.attempt,
+  reservationRound: a.reservationRound,
+  workerId: a.workerId,
+  outcome: a.outcome,
+  errorCode: a.errorCode,
+  claimedAt: a.claimedAt.toISOString(),
+  endedAt: a.endedAt?.toISOString() ?? null,
 });
 
 const view = (entry: DeadLetterEntry, job: JobRow | null, history: JobAttempt[]): DeadLetterView => ({

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { AppError, costOf, parseGenerateBody, plans, type JobKind } from '@atelier/contracts';
 import {
-  claimIdempotencyKey, discardUnqueuedJob, inTransaction, insertJobWithReservation, storeIdempotentResponse,
-  type JobRow, type Queryable, type User,
+  claimIdempotencyKey,
+  discardUnqueuedJob,
+  inTransaction,
+  insertJobWithReservation,
+  storeIdempotentResponse,
+  type JobRow,
+  type Queryable,
+  type User,
 } from '@atelier/db';
 import { enqueueGeneration } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
@@ -51,9 +57,7 @@ const acceptedBody = (job: JobRow) => ({ job: jobView(job), streamUrl: jobStream
  * Idempotency-Key the first answer is stored with the job and every replay gets it again.
  */
 export async function submitGeneration(services: ApiServices, request: SubmitRequest): Promise<SubmitResult> {
-  const created = request.idempotencyKey === null
-    ? await createJob(services.pool, request)
-    : await createJobOnce(services, request, request.idempotencyKey);
+  const created = request.idempotencyKey === null ? await createJob(services.pool, request) : await createJobOnce(services, request, request.idempotencyKey);
   if ('statusCode' in created) return created;
 
   try {
@@ -68,7 +72,9 @@ export async function submitGeneration(services: ApiServices, request: SubmitReq
 
 /** The new job, or the stored answer to the first request with this key. */
 async function createJobOnce(services: ApiServices, request: SubmitRequest, key: string): Promise<JobRow | SubmitResult> {
-  const requestHash = createHash('sha256').update(`${request.kind}\n${canonicalJson(request.body)}`).digest();
+  const requestHash = createHash('sha256')
+    .update(`${request.kind}\n${canonicalJson(request.body)}`)
+    .digest();
   return inTransaction(services.pool, async (client) => {
     const stored = await claimIdempotencyKey(client, request.user.id, key, requestHash);
     if (stored) {

@@ -4,8 +4,7 @@ import type { ServerResponse } from 'node:http';
 const MAX_BUFFERED_BYTES = 1 << 20;
 
 /** One SSE event as written on the wire; `json` is the event's data, already encoded. */
-export const sseFrame = (type: string, json: string, id?: string): string =>
-  `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${json}\n\n`;
+export const sseFrame = (type: string, json: string, id?: string): string => `${id === undefined ? '' : `id: ${id}\n`}event: ${type}\ndata: ${json}\n\n`;
 
 /** One Server-Sent Events response, written raw: no framework helper between us and the socket. */
 export class SseConnection {

@@ -51,7 +51,14 @@ export async function streamJobEvents(services: ApiServices, user: User, jobId: 
   }
 }
 
-async function openStream(services: ApiServices, job: JobRow | null, seat: StreamSeat | null, jobId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function openStream(
+  services: ApiServices,
+  job: JobRow | null,
+  seat: StreamSeat | null,
+  jobId: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   if (!job) throw new AppError('job_not_found');
   if (seat === null) {
     reply.header('retry-after', String(Math.ceil(STREAM_CAP_RETRY_AFTER_MS / 1000)));

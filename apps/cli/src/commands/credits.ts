@@ -6,7 +6,10 @@ import { databaseUrl } from '../cliConfig.ts';
 const PAGE_SIZE = 500;
 
 const GrantArgs = z.object({
-  period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '--period must be YYYY-MM').optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, '--period must be YYYY-MM')
+    .optional(),
 });
 
 /**

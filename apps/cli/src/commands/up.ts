@@ -40,10 +40,14 @@ async function chooseDatabase(config: UpConfig, dataDir: string, onFailure: (err
       return { url: local, description: `the local PostgreSQL, database atelier${unused}` };
     }
     if (config.EMBEDDED_DATABASE === 'local') {
-      throw new Error('EMBEDDED_DATABASE=local and no PostgreSQL answers at 127.0.0.1:5432. Install it (Debian/Ubuntu: sudo apt-get install -y postgresql, then allow trust), set DATABASE_URL, or leave EMBEDDED_DATABASE unset for the embedded PGlite.');
+      throw new Error(
+        'EMBEDDED_DATABASE=local and no PostgreSQL answers at 127.0.0.1:5432. Install it (Debian/Ubuntu: sudo apt-get install -y postgresql, then allow trust), set DATABASE_URL, or leave EMBEDDED_DATABASE unset for the embedded PGlite.',
+      );
     }
   }
-  process.stdout.write(`Starting PGlite in ${pgliteDir}${existsSync(resolve(pgliteDir, 'PG_VERSION')) ? '' : ' (the first start creates the database: some 15 s)'}\n`);
+  process.stdout.write(
+    `Starting PGlite in ${pgliteDir}${existsSync(resolve(pgliteDir, 'PG_VERSION')) ? '' : ' (the first start creates the database: some 15 s)'}\n`,
+  );
   const poolSize = config.DATABASE_POOL_SIZE ?? PGLITE_POOL_SIZE;
   const pglite = await startEmbeddedPglite({
     dir: pgliteDir,
@@ -89,20 +93,23 @@ export async function runUp(): Promise<void> {
     }
   };
   let stopping: Promise<void> | null = null;
-  const stopAll = (reason: string | null, exitCode: number) => (stopping ??= (async () => {
-    if (reason) process.stderr.write(`atelier up: ${reason}; stopping\n`);
-    const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-    const killer = setTimeout(() => running.forEach((child) => child.kill('SIGKILL')), CHILD_EXIT_TIMEOUT_MS);
-    await Promise.all(running.map((child) => {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      return exited;
-    }));
-    clearTimeout(killer);
-    for (const child of children) if (child.exitCode !== 0 && child.signalCode !== 'SIGTERM') failures++;
-    await stopStarted();
-    process.exit(exitCode || (failures > 0 ? 1 : 0));
-  })());
+  const stopAll = (reason: string | null, exitCode: number) =>
+    (stopping ??= (async () => {
+      if (reason) process.stderr.write(`atelier up: ${reason}; stopping\n`);
+      const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+      const killer = setTimeout(() => running.forEach((child) => child.kill('SIGKILL')), CHILD_EXIT_TIMEOUT_MS);
+      await Promise.all(
+        running.map((child) => {
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          child.kill('SIGTERM');
+          return exited;
+        }),
+      );
+      clearTimeout(killer);
+      for (const child of children) if (child.exitCode !== 0 && child.signalCode !== 'SIGTERM') failures++;
+      await stopStarted();
+      process.exit(exitCode || (failures > 0 ? 1 : 0));
+    })());
 
   let startupDone = false;
   let stopRequested = false;
@@ -114,7 +121,10 @@ export async function runUp(): Promise<void> {
     stopRequested = true;
     if (!startupDone) process.stderr.write('atelier up: stopping once started\n');
     // A failed start is reported by the command itself; here there is only nothing to stop.
-    startup.then(() => void stopAll(null, 0), () => undefined);
+    startup.then(
+      () => void stopAll(null, 0),
+      () => undefined,
+    );
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -165,10 +175,12 @@ export async function runUp(): Promise<void> {
       });
       children.push(child);
     }
-    process.stdout.write(`\nAtelier is running: http://localhost:${config.PORT}\n` +
-      `Database: ${database.description}\n` +
-      `Create a user and an API key:  npm run atelier -- users create --email you@example.com\n` +
-      (devOidc ? `Sign in with any email (development provider at ${devOidc.issuer}): ${config.PUBLIC_URL}/auth/google\n` : '') +
-      '\n');
+    process.stdout.write(
+      `\nAtelier is running: http://localhost:${config.PORT}\n` +
+        `Database: ${database.description}\n` +
+        `Create a user and an API key:  npm run atelier -- users create --email you@example.com\n` +
+        (devOidc ? `Sign in with any email (development provider at ${devOidc.issuer}): ${config.PUBLIC_URL}/auth/google\n` : '') +
+        '\n',
+    );
   }
 }

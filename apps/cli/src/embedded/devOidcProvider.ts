@@ -37,7 +37,9 @@ async function listen(server: Server, port: number): Promise<number> {
  */
 export async function startDevOidcProvider(options: { redirectUri: string; nodeEnv?: string; port?: number }): Promise<DevOidcProvider> {
   if (options.nodeEnv === 'production') {
-    throw new Error('The development sign-in provider lets anyone sign in as anyone, so it does not run with NODE_ENV=production. Set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (and OIDC_ISSUER_URL if not Google).');
+    throw new Error(
+      'The development sign-in provider lets anyone sign in as anyone, so it does not run with NODE_ENV=production. Set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (and OIDC_ISSUER_URL if not Google).',
+    );
   }
   // Loaded here, not at the top: every `atelier` command imports this file through `up`.
   const { default: Provider } = await import('oidc-provider');
@@ -48,14 +50,16 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: DEV_CLIENT_ID,
-      client_secret: clientSecret,
-      redirect_uris: [options.redirectUri],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_post',
-    }],
+    clients: [
+      {
+        client_id: DEV_CLIENT_ID,
+        client_secret: clientSecret,
+        redirect_uris: [options.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'atelier-dev', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
@@ -73,9 +77,10 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
     issuer,
     env: { OIDC_ISSUER_URL: issuer, OIDC_CLIENT_ID: DEV_CLIENT_ID, OIDC_CLIENT_SECRET: clientSecret },
     // Once, however many of `atelier up`'s children exit and ask for it.
-    close: () => (closed ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeAllConnections();
-    })),
+    close: () =>
+      (closed ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      })),
   };
 }

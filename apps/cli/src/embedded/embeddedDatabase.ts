@@ -73,7 +73,9 @@ export async function readRunningDatabaseUrl(dataDir: string): Promise<string | 
   try {
     await probe.connect();
   } catch (error) {
-    throw new Error(`${file} says \`atelier up\` uses ${url}, which does not answer (${(error as Error).message}). Is \`atelier up\` still running? If not, delete that file.`);
+    throw new Error(
+      `${file} says \`atelier up\` uses ${url}, which does not answer (${(error as Error).message}). Is \`atelier up\` still running? If not, delete that file.`,
+    );
   }
   await probe.end();
   return url;

@@ -40,23 +40,33 @@ export async function startEmbeddedPglite(options: EmbeddedPgliteOptions): Promi
     await unlock();
     throw new Error(`PGlite could not open its data in ${options.dir}: ${(error as Error).message}`);
   }
-  const server = new PGLiteSocketServer({ db: oneBatchAtATime(db, options.onFailure), host: '127.0.0.1', port: options.port, maxConnections: options.maxConnections });
+  const server = new PGLiteSocketServer({
+    db: oneBatchAtATime(db, options.onFailure),
+    host: '127.0.0.1',
+    port: options.port,
+    maxConnections: options.maxConnections,
+  });
   try {
     await server.start();
   } catch (error) {
     await db.close();
     await unlock();
     const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-    throw new Error(taken ? `Port ${options.port} is taken; set EMBEDDED_DATABASE_PORT to a free one.` : `PGlite could not listen on port ${options.port}: ${(error as Error).message}`);
+    throw new Error(
+      taken
+        ? `Port ${options.port} is taken; set EMBEDDED_DATABASE_PORT to a free one.`
+        : `PGlite could not listen on port ${options.port}: ${(error as Error).message}`,
+    );
   }
   let closed: Promise<void> | null = null;
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
-    close: () => (closed ??= (async () => {
-      await server.stop();
-      await db.close();
-      await unlock();
-    })()),
+    close: () =>
+      (closed ??= (async () => {
+        await server.stop();
+        await db.close();
+        await unlock();
+      })()),
   };
 }
 
@@ -75,7 +85,9 @@ async function lockDataDir(file: string, dir: string): Promise<() => Promise<voi
     }
     const pid = Number((await readFile(file, 'utf8')).trim());
     if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
-      throw new Error(`${dir} is in use by another atelier up (pid ${pid}): PGlite's data can be open in one process only. If no such process is an atelier up, delete ${file}.`);
+      throw new Error(
+        `${dir} is in use by another atelier up (pid ${pid}): PGlite's data can be open in one process only. If no such process is an atelier up, delete ${file}.`,
+      );
     }
     await rm(file, { force: true });
   }

@@ -38,11 +38,15 @@ export interface EmbeddedRedis {
 /** A redis-server of our own, its data (append-only file) in `dir`, configured as BullMQ needs. */
 export async function startEmbeddedRedis(dir: string, port: number): Promise<EmbeddedRedis> {
   await mkdir(dir, { recursive: true });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'], {
-    stdio: 'ignore',
-    // Its own process group: a Ctrl-C at the terminal must not stop it before the API and the worker.
-    detached: true,
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    {
+      stdio: 'ignore',
+      // Its own process group: a Ctrl-C at the terminal must not stop it before the API and the worker.
+      detached: true,
+    },
+  );
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error(MISSING_REDIS) : error));

@@ -18,11 +18,9 @@ export class ApiError extends Error {
   }
 }
 
-export const networkError = (): ApiError =>
-  new ApiError('network_error', "Can't reach Atelier. Check your connection and try again.", 0);
+export const networkError = (): ApiError => new ApiError('network_error', "Can't reach Atelier. Check your connection and try again.", 0);
 
-export const badResponse = (status: number): ApiError =>
-  new ApiError('bad_response', 'The server sent an answer this app does not understand.', status);
+export const badResponse = (status: number): ApiError => new ApiError('bad_response', 'The server sent an answer this app does not understand.', status);
 
 /** Turn a failed response (status and raw body text) into an ApiError. Never throws. */
 export function errorFromResponse(status: number, bodyText: string): ApiError {
@@ -31,11 +29,7 @@ export function errorFromResponse(status: number, bodyText: string): ApiError {
   if (error) {
     const code = typeof error.code === 'string' && error.code ? error.code : `http_${status}`;
     const message =
-      typeof error.message === 'string' && error.message.trim()
-        ? error.message
-        : isErrorCode(code)
-          ? errorCodes[code].message
-          : fallbackMessage(status);
+      typeof error.message === 'string' && error.message.trim() ? error.message : isErrorCode(code) ? errorCodes[code].message : fallbackMessage(status);
     return new ApiError(code, message, status);
   }
   if (status === 401) return new ApiError('unauthenticated', errorCodes.unauthenticated.message, status);
@@ -48,8 +42,7 @@ function fallbackMessage(status: number): string {
   return `The server refused the request (HTTP ${status}).`;
 }
 
-export const isUnauthenticated = (error: unknown): boolean =>
-  error instanceof ApiError && error.code === 'unauthenticated';
+export const isUnauthenticated = (error: unknown): boolean => error instanceof ApiError && error.code === 'unauthenticated';
 
 /** A message fit to show a person, whatever was thrown. */
 export function messageOf(error: unknown): string {
@@ -65,5 +58,4 @@ function parseJson(text: string): unknown {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -29,8 +29,7 @@ const withQuery = (path: string, params: Record<string, string | number | null |
   return query ? `${path}?${query}` : path;
 };
 
-export const useMe = () =>
-  useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => apiFetch<Me>('/api/me', { signal }) });
+export const useMe = () => useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => apiFetch<Me>('/api/me', { signal }) });
 
 export const RECENT_JOBS = 24;
 
@@ -50,10 +49,7 @@ export const useAssets = (kind: JobKind | 'all') =>
     queryKey: queryKeys.assets(kind),
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      apiFetch<Page<Asset>>(
-        withQuery('/api/assets', { kind: kind === 'all' ? null : kind, cursor: pageParam, limit: 24 }),
-        { signal },
-      ),
+      apiFetch<Page<Asset>>(withQuery('/api/assets', { kind: kind === 'all' ? null : kind, cursor: pageParam, limit: 24 }), { signal }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 
@@ -61,8 +57,7 @@ export const useCredits = () =>
   useInfiniteQuery({
     queryKey: queryKeys.credits,
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) =>
-      apiFetch<CreditsPage>(withQuery('/api/credits', { cursor: pageParam }), { signal }),
+    queryFn: ({ pageParam, signal }) => apiFetch<CreditsPage>(withQuery('/api/credits', { cursor: pageParam }), { signal }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 

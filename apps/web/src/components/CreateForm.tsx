@@ -18,8 +18,7 @@ const placeholders: Record<JobKind, string> = {
   voice: 'Welcome to Atelier. Type a prompt, and watch it take shape.',
 };
 
-const allDefaults = (): Record<JobKind, ParamInputs> =>
-  Object.fromEntries(jobKinds.map((kind) => [kind, defaultInputs(kind)])) as Record<JobKind, ParamInputs>;
+const allDefaults = (): Record<JobKind, ParamInputs> => Object.fromEntries(jobKinds.map((kind) => [kind, defaultInputs(kind)])) as Record<JobKind, ParamInputs>;
 
 export function CreateForm({ me }: { me: Me }) {
   const [kind, setKind] = useState<JobKind>('image');

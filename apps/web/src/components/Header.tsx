@@ -34,9 +34,7 @@ export function Header({ me }: { me: Me | null }) {
             </Link>
             {me.plan === 'free' ? <UpgradeButton /> : null}
             <span className="who">
-              {me.avatarUrl ? (
-                <img src={me.avatarUrl} alt="" width={28} height={28} referrerPolicy="no-referrer" />
-              ) : null}
+              {me.avatarUrl ? <img src={me.avatarUrl} alt="" width={28} height={28} referrerPolicy="no-referrer" /> : null}
               <span className="who-name">{me.name ?? me.email}</span>
             </span>
           </div>

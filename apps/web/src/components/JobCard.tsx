@@ -48,17 +48,13 @@ export function JobCard({ job, live }: Props) {
           {announcement(state)}
         </p>
 
-        {state.error?.retrying && !finished ? (
-          <p className="notice">Retrying after a problem: {state.error.message}</p>
-        ) : null}
+        {state.error?.retrying && !finished ? <p className="notice">Retrying after a problem: {state.error.message}</p> : null}
         {state.status === 'failed' ? (
           <p className="notice notice-error">
             {sentence(state.error?.message ?? 'The job failed')} {formatCredits(job.cost)} refunded to your balance.
           </p>
         ) : null}
-        {state.status === 'canceled' ? (
-          <p className="notice notice-refund">Canceled. {formatCredits(job.cost)} refunded to your balance.</p>
-        ) : null}
+        {state.status === 'canceled' ? <p className="notice notice-refund">Canceled. {formatCredits(job.cost)} refunded to your balance.</p> : null}
         {live && !finished && state.connection === 'reconnecting' ? <p className="job-detail">Reconnecting…</p> : null}
         {live && !finished && state.connection === 'closed' ? (
           <p className="notice">

@@ -11,12 +11,22 @@ export const MAX_LIVE_STREAMS = 4;
 
 export function JobList() {
   const jobs = useJobs(MAX_LIVE_STREAMS);
-  if (jobs.isPending) return <p className="muted" role="status">Loading your jobs…</p>;
+  if (jobs.isPending)
+    return (
+      <p className="muted" role="status">
+        Loading your jobs…
+      </p>
+    );
   if (jobs.isError) return <ErrorNotice error={jobs.error} />;
 
   const items = jobs.data.items;
   if (items.length === 0) return <p className="empty">Your jobs appear here as they run.</p>;
-  const liveIds = new Set(items.filter((job) => !isTerminal(job.status)).slice(0, MAX_LIVE_STREAMS).map((job) => job.id));
+  const liveIds = new Set(
+    items
+      .filter((job) => !isTerminal(job.status))
+      .slice(0, MAX_LIVE_STREAMS)
+      .map((job) => job.id),
+  );
   return (
     <div className="job-grid">
       {items.map((job) => (

@@ -14,9 +14,12 @@ export function LoadMore({ hasMore, loading, onLoad }: Props) {
     const element = ref.current;
     if (!element || !hasMore || loading) return;
     // A fresh observer after each page reports at once if the end is still in view.
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) onLoad();
-    }, { rootMargin: '800px 0px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) onLoad();
+      },
+      { rootMargin: '800px 0px' },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [hasMore, loading, onLoad]);

@@ -37,9 +37,7 @@ export function useJobStream(job: JobView, live: boolean): { state: JobStreamSta
         return;
       }
       dispatch({ type: 'message', event, id: message.lastEventId });
-      const done =
-        (event.type === 'status' && isTerminal(event.status)) ||
-        (event.type === 'snapshot' && isTerminal(event.job.status));
+      const done = (event.type === 'status' && isTerminal(event.status)) || (event.type === 'snapshot' && isTerminal(event.job.status));
       if (done) {
         source.close(); // the server ends the stream now; do not let EventSource reconnect
         dispatch({ type: 'connection', connection: 'closed' });

@@ -2,11 +2,9 @@ import type { JobKind } from '@atelier/contracts';
 
 export const kindLabels: Record<JobKind, string> = { image: 'Image', video: 'Video', voice: 'Voice' };
 
-export const formatCredits = (amount: number): string =>
-  `${amount.toLocaleString('en-US')} ${Math.abs(amount) === 1 ? 'credit' : 'credits'}`;
+export const formatCredits = (amount: number): string => `${amount.toLocaleString('en-US')} ${Math.abs(amount) === 1 ? 'credit' : 'credits'}`;
 
-export const formatSignedCredits = (amount: number): string =>
-  `${amount > 0 ? '+' : amount < 0 ? '−' : ''}${Math.abs(amount).toLocaleString('en-US')}`;
+export const formatSignedCredits = (amount: number): string => `${amount > 0 ? '+' : amount < 0 ? '−' : ''}${Math.abs(amount).toLocaleString('en-US')}`;
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -29,7 +27,12 @@ export function formatBytes(bytes: number): string {
 
 /** A file name for downloads: the kind, a slug of the prompt and an extension from the content type. */
 export function downloadName(kind: JobKind, prompt: string, contentType: string): string {
-  const slug = prompt.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || kind;
+  const slug =
+    prompt
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || kind;
   const subtype = contentType.split('/')[1]?.split(';')[0] ?? '';
   const extension = subtype === 'mpeg' ? 'mp3' : subtype === 'jpeg' ? 'jpg' : subtype.replace(/[^a-z0-9]/g, '');
   return extension ? `atelier-${slug}.${extension}` : `atelier-${slug}`;

@@ -70,9 +70,7 @@ export function defaultInputs(kind: JobKind): ParamInputs {
   return inputs;
 }
 
-export type ParsedParams =
-  | { ok: true; params: Record<string, unknown> }
-  | { ok: false; errors: Record<string, string> };
+export type ParsedParams = { ok: true; params: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
 
 /** Check the inputs against the contracts' schema; blank optional fields are left out. */
 export function parseParams(kind: JobKind, inputs: ParamInputs): ParsedParams {

@@ -40,7 +40,11 @@ export function CreditsPage({ me }: { me: Me }) {
       </div>
 
       <h2>History</h2>
-      {credits.isPending ? <p className="muted" role="status">Loading your history…</p> : null}
+      {credits.isPending ? (
+        <p className="muted" role="status">
+          Loading your history…
+        </p>
+      ) : null}
       {credits.isError ? <ErrorNotice error={credits.error} /> : null}
       {credits.isSuccess && items.length === 0 ? <p className="empty">No credit movements yet.</p> : null}
       {items.length > 0 ? (

@@ -32,7 +32,11 @@ export function GalleryPage() {
           onChange={(next) => setSearch(next === 'all' ? {} : { kind: next }, { replace: true })}
         />
       </div>
-      {assets.isPending ? <p className="muted" role="status">Loading your gallery…</p> : null}
+      {assets.isPending ? (
+        <p className="muted" role="status">
+          Loading your gallery…
+        </p>
+      ) : null}
       {assets.isError ? <ErrorNotice error={assets.error} /> : null}
       {assets.isSuccess && items.length === 0 ? (
         <p className="empty">

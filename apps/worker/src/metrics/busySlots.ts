@@ -16,13 +16,40 @@ export class BusySlots {
   private readonly busySeconds: Counter;
   private readonly slotSeconds: Counter;
 
-  constructor(private concurrency: number, registry: Registry) {
+  constructor(
+    private concurrency: number,
+    registry: Registry,
+  ) {
     const advance = () => this.advance();
-    this.busySeconds = new Counter({ name: 'atelier_worker_busy_seconds_total', help: 'Slot-seconds spent running jobs.', registers: [registry], collect: advance });
-    this.slotSeconds = new Counter({ name: 'atelier_worker_slot_seconds_total', help: 'Slot-seconds available (concurrency × time).', registers: [registry], collect: advance });
+    this.busySeconds = new Counter({
+      name: 'atelier_worker_busy_seconds_total',
+      help: 'Slot-seconds spent running jobs.',
+      registers: [registry],
+      collect: advance,
+    });
+    this.slotSeconds = new Counter({
+      name: 'atelier_worker_slot_seconds_total',
+      help: 'Slot-seconds available (concurrency × time).',
+      registers: [registry],
+      collect: advance,
+    });
     const slots = this;
-    new Gauge({ name: 'atelier_worker_concurrency', help: 'Jobs this worker may run at once.', registers: [registry], collect() { this.set(slots.concurrency); } });
-    new Gauge({ name: 'atelier_worker_active_jobs', help: 'Jobs this worker is running.', registers: [registry], collect() { this.set(slots.active); } });
+    new Gauge({
+      name: 'atelier_worker_concurrency',
+      help: 'Jobs this worker may run at once.',
+      registers: [registry],
+      collect() {
+        this.set(slots.concurrency);
+      },
+    });
+    new Gauge({
+      name: 'atelier_worker_active_jobs',
+      help: 'Jobs this worker is running.',
+      registers: [registry],
+      collect() {
+        this.set(slots.active);
+      },
+    });
     new Gauge({
       name: 'atelier_worker_busy_ratio',
       help: 'Running jobs over concurrency, at scrape time (use the slot-second counters for a ratio over time).',

@@ -28,7 +28,10 @@ export class WorkerMetrics {
   readonly busy: BusySlots;
   private readonly timings: JobTimings;
 
-  constructor(concurrency: number, readonly registry: Registry = register) {
+  constructor(
+    concurrency: number,
+    readonly registry: Registry = register,
+  ) {
     collectDefaultMetrics({ register: registry });
     this.busy = new BusySlots(concurrency, registry);
     this.timings = new JobTimings(registry);

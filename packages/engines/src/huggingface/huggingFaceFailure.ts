@@ -1,8 +1,4 @@
-import {
-  InferenceClientHubApiError,
-  InferenceClientProviderApiError,
-  InferenceClientProviderOutputError,
-} from '@huggingface/inference';
+import { InferenceClientHubApiError, InferenceClientProviderApiError, InferenceClientProviderOutputError } from '@huggingface/inference';
 import { JobError } from '@atelier/contracts';
 import { failureForStatus, providerUnreachable } from '../providers/providerFailure.ts';
 

@@ -51,7 +51,9 @@ export function createLocalImageEngine(): Engine<'image'> {
         ctx.signal.throwIfAborted();
       }
 
-      const png = await sharp(toRgb8(canvas), { raw: { width, height, channels: 3 } }).png().toBuffer();
+      const png = await sharp(toRgb8(canvas), { raw: { width, height, channels: 3 } })
+        .png()
+        .toBuffer();
       ctx.progress(100, 'encoded');
       return [{ role: 'output', data: png, contentType: 'image/png', extension: 'png', width, height }];
     },

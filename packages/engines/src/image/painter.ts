@@ -51,7 +51,7 @@ export function createPainter(scene: Scene, width: number, height: number): Pain
     });
     const clouds = scene.clouds.map((cloud) => ({
       // Clouds drift left and come round again, with half a width of clear sky either side.
-      x: ((((cloud.x - cloud.drift * time + 0.5) % 2) + 2) % 2 - 0.5) * width,
+      x: (((((cloud.x - cloud.drift * time + 0.5) % 2) + 2) % 2) - 0.5) * width,
       y: cloud.y * height,
       radiusX: cloud.radiusX * minSide,
       radiusY: cloud.radiusY * minSide,

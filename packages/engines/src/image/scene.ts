@@ -57,14 +57,17 @@ export function sceneOf(prompt: string, seed: number): Scene {
       drift: 0.03 + depth * 0.2,
     };
   });
-  const clouds = Array.from({ length: Math.floor(random() * 5) }, (): Cloud => ({
-    x: random(),
-    y: 0.08 + random() * (horizon - 0.3),
-    radiusX: 0.12 + random() * 0.2,
-    radiusY: 0.03 + random() * 0.04,
-    opacity: 0.35 + random() * 0.4,
-    drift: 0.01 + random() * 0.02,
-  }));
+  const clouds = Array.from(
+    { length: Math.floor(random() * 5) },
+    (): Cloud => ({
+      x: random(),
+      y: 0.08 + random() * (horizon - 0.3),
+      radiusX: 0.12 + random() * 0.2,
+      radiusY: 0.03 + random() * 0.04,
+      opacity: 0.35 + random() * 0.4,
+      drift: 0.01 + random() * 0.02,
+    }),
+  );
   return {
     palette,
     horizon,

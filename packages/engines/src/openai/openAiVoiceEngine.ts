@@ -28,10 +28,7 @@ export function createOpenAiVoiceEngine(client: OpenAI, { model, timeoutMs = 60_
       const report = progressReporter(ctx.progress);
       report(5, 'requested');
       const pcm = await callProvider({ provider: 'OpenAI', signal: ctx.signal, timeoutMs, classify: openAiFailure }, async (signal) => {
-        const response = await client.audio.speech.create(
-          { model, voice: VOICE, input: prompt, response_format: 'pcm', speed: params.speed },
-          { signal },
-        );
+        const response = await client.audio.speech.create({ model, voice: VOICE, input: prompt, response_format: 'pcm', speed: params.speed }, { signal });
         return Buffer.from(await response.arrayBuffer());
       });
       report(80, 'received');

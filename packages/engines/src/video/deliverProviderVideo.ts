@@ -19,7 +19,9 @@ export async function deliverProviderVideo(mp4: Buffer, params: VideoParams, ctx
     const output = join(dir, 'video.mp4');
     await writeFile(source, mp4);
     const firstFrame = await decoded(() =>
-      runTool('ffmpeg', ['-v', 'error', '-i', source, '-frames:v', '1', '-vf', cover, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3', 'pipe:1'], { signal: ctx.signal }),
+      runTool('ffmpeg', ['-v', 'error', '-i', source, '-frames:v', '1', '-vf', cover, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3', 'pipe:1'], {
+        signal: ctx.signal,
+      }),
     );
     await ctx.preview({ data: firstFrame, contentType: 'image/jpeg', width, height, isFirstFrame: true });
 

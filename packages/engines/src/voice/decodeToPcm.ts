@@ -19,4 +19,3 @@ export async function decodeToPcm(audio: Buffer, signal: AbortSignal, tempo = 1)
     throw error;
   }
 }
-

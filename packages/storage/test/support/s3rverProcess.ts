@@ -8,9 +8,7 @@
  */
 import S3rver from 's3rver';
 
-export type S3rverMessage =
-  | { type: 'listening'; port: number }
-  | { type: 'event'; name: string; key: string };
+export type S3rverMessage = { type: 'listening'; port: number } | { type: 'event'; name: string; key: string };
 
 const [directory, bucket] = process.argv.slice(2);
 if (directory === undefined || bucket === undefined) throw new Error('usage: s3rverProcess.ts <directory> <bucket>');
