@@ -40,7 +40,7 @@ describe('queue priority', () => {
     await submit(free, 'second', small);
     const third = await submit(free, 'third', small);
     const events = await readStream(platform.baseUrl + third.streamUrl, free.headers, {
-      until: (event, all) => {
+      until: (_event, all) => {
         const positions = all.filter((e) => e.type === 'queue').map((e) => e.data.position);
         if (positions.length === 1) void submit(pro, 'jumps ahead', small);
         return positions.length >= 2;

@@ -7,7 +7,7 @@ import { apiConfigSchema, buildApp, createApiServices } from '@atelier/api';
 import { parseConfig } from '@atelier/config';
 import { freePort, TestPlatform, type TestUser } from '../support/platform.ts';
 import { readStream } from '../support/sseClient.ts';
-import { samplesOf, scrape, valueOf } from './support/prometheusText.ts';
+import { samplesOf, scrape, sampleValue } from './support/prometheusText.ts';
 
 let platform: TestPlatform;
 let alice: TestUser;
@@ -45,26 +45,26 @@ describe('metrics after a job runs', () => {
     // The stream's last event comes just before BullMQ records the job as completed.
     let api = await scrape(`${platform.baseUrl}/metrics`);
     await expect
-      .poll(async () => valueOf((api = await scrape(`${platform.baseUrl}/metrics`)), 'atelier_queue_jobs', { state: 'completed' }), { timeout: 5_000 })
+      .poll(async () => sampleValue((api = await scrape(`${platform.baseUrl}/metrics`)), 'atelier_queue_jobs', { state: 'completed' }), { timeout: 5_000 })
       .toBe(1);
     // Latency by route pattern, never by raw URL (which would hold the job id).
-    expect(valueOf(api, 'atelier_http_request_duration_seconds_count', { method: 'POST', route: '/api/generate/:kind', status_code: '202' })).toBe(1);
+    expect(sampleValue(api, 'atelier_http_request_duration_seconds_count', { method: 'POST', route: '/api/generate/:kind', status_code: '202' })).toBe(1);
     expect(samplesOf(api, 'atelier_http_request_duration_seconds_count').some((s) => s.labels.route!.includes(job.id))).toBe(false);
     // The event stream is not a latency: it is left out.
     expect(samplesOf(api, 'atelier_http_request_duration_seconds_count', { route: '/api/generate/:id/stream' })).toHaveLength(0);
-    expect(valueOf(api, 'atelier_sse_connections')).toBeGreaterThanOrEqual(0);
-    expect(valueOf(api, 'atelier_jobs_unfinished', { status: 'queued' })).toBe(0);
-    expect(valueOf(api, 'atelier_jobs_unfinished', { status: 'running' })).toBe(0);
-    expect(valueOf(api, 'atelier_queue_jobs', { state: 'active' })).toBe(0);
-    expect(valueOf(api, 'atelier_queue_waiting_jobs', { priority: '10', plan: 'free' })).toBe(0);
-    expect(valueOf(api, 'atelier_queue_waiting_jobs', { priority: '1', plan: 'pro' })).toBe(0);
-    expect(valueOf(api, 'atelier_queue_waiting_jobs', { priority: '0', plan: 'promoted' })).toBe(0);
-    expect(valueOf(api, 'atelier_queue_paused')).toBe(0);
+    expect(sampleValue(api, 'atelier_sse_connections')).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(api, 'atelier_jobs_unfinished', { status: 'queued' })).toBe(0);
+    expect(sampleValue(api, 'atelier_jobs_unfinished', { status: 'running' })).toBe(0);
+    expect(sampleValue(api, 'atelier_queue_jobs', { state: 'active' })).toBe(0);
+    expect(sampleValue(api, 'atelier_queue_waiting_jobs', { priority: '10', plan: 'free' })).toBe(0);
+    expect(sampleValue(api, 'atelier_queue_waiting_jobs', { priority: '1', plan: 'pro' })).toBe(0);
+    expect(sampleValue(api, 'atelier_queue_waiting_jobs', { priority: '0', plan: 'promoted' })).toBe(0);
+    expect(sampleValue(api, 'atelier_queue_paused')).toBe(0);
     const { prompt, params } = parseGenerateBody('image', body);
-    expect(valueOf(api, 'atelier_credits_moved_total', { kind: 'reserve' })).toBe(costOf('image', prompt, params));
-    expect(valueOf(api, 'atelier_credit_transactions_total', { kind: 'reserve' })).toBe(1);
-    expect(valueOf(api, 'atelier_credit_transactions_total', { kind: 'charge' })).toBe(1);
-    expect(valueOf(api, 'atelier_credits_moved_total', { kind: 'refund' })).toBe(0);
+    expect(sampleValue(api, 'atelier_credits_moved_total', { kind: 'reserve' })).toBe(costOf('image', prompt, params));
+    expect(sampleValue(api, 'atelier_credit_transactions_total', { kind: 'reserve' })).toBe(1);
+    expect(sampleValue(api, 'atelier_credit_transactions_total', { kind: 'charge' })).toBe(1);
+    expect(sampleValue(api, 'atelier_credits_moved_total', { kind: 'refund' })).toBe(0);
     expect(
       samplesOf(api, 'atelier_metrics_collect_failures_total')
         .map((s) => [s.labels.source, s.value])
@@ -80,19 +80,19 @@ describe('metrics after a job runs', () => {
     let worker = await scrape(workerMetricsUrl);
     const runs = async () => samplesOf((worker = await scrape(workerMetricsUrl)), 'atelier_job_run_seconds_count', { ...labels, outcome: 'completed' });
     await expect.poll(async () => (await runs()).map((sample) => sample.value), { timeout: 5_000 }).toEqual([1]);
-    expect(valueOf(worker, 'atelier_job_wait_seconds_count', labels)).toBe(1);
-    expect(valueOf(worker, 'atelier_job_run_seconds_sum', { ...labels, outcome: 'completed' })).toBeGreaterThan(0);
-    expect(valueOf(worker, 'atelier_job_first_preview_seconds_count', labels)).toBe(1);
+    expect(sampleValue(worker, 'atelier_job_wait_seconds_count', labels)).toBe(1);
+    expect(sampleValue(worker, 'atelier_job_run_seconds_sum', { ...labels, outcome: 'completed' })).toBeGreaterThan(0);
+    expect(sampleValue(worker, 'atelier_job_first_preview_seconds_count', labels)).toBe(1);
     // The first preview came before the job finished: within submit-to-end.
-    const waited = valueOf(worker, 'atelier_job_wait_seconds_sum', labels);
-    const ran = valueOf(worker, 'atelier_job_run_seconds_sum', { ...labels, outcome: 'completed' });
-    expect(valueOf(worker, 'atelier_job_first_preview_seconds_sum', labels)).toBeLessThanOrEqual(waited + ran + 0.05);
-    expect(valueOf(worker, 'atelier_worker_concurrency')).toBe(2);
-    expect(valueOf(worker, 'atelier_worker_active_jobs')).toBe(0);
-    expect(valueOf(worker, 'atelier_worker_busy_ratio')).toBe(0);
-    const busy = valueOf(worker, 'atelier_worker_busy_seconds_total');
+    const waited = sampleValue(worker, 'atelier_job_wait_seconds_sum', labels);
+    const ran = sampleValue(worker, 'atelier_job_run_seconds_sum', { ...labels, outcome: 'completed' });
+    expect(sampleValue(worker, 'atelier_job_first_preview_seconds_sum', labels)).toBeLessThanOrEqual(waited + ran + 0.05);
+    expect(sampleValue(worker, 'atelier_worker_concurrency')).toBe(2);
+    expect(sampleValue(worker, 'atelier_worker_active_jobs')).toBe(0);
+    expect(sampleValue(worker, 'atelier_worker_busy_ratio')).toBe(0);
+    const busy = sampleValue(worker, 'atelier_worker_busy_seconds_total');
     expect(busy).toBeGreaterThan(0);
-    expect(busy).toBeLessThan(valueOf(worker, 'atelier_worker_slot_seconds_total'));
+    expect(busy).toBeLessThan(sampleValue(worker, 'atelier_worker_slot_seconds_total'));
     expect(samplesOf(worker, 'process_resident_memory_bytes')).toHaveLength(1);
 
     expect((await fetch(workerMetricsUrl.replace('/metrics', '/other'))).status).toBe(404);
@@ -129,7 +129,7 @@ describe('metrics after a job runs', () => {
     });
     const { streamUrl } = (await submitted.json()) as { streamUrl: string };
     // The server notices the earlier test's closed streams a moment after the client closes them.
-    const sseOpen = async () => valueOf(await scrape(`${platform.baseUrl}/metrics`), 'atelier_sse_connections');
+    const sseOpen = async () => sampleValue(await scrape(`${platform.baseUrl}/metrics`), 'atelier_sse_connections');
     await expect.poll(sseOpen, { timeout: 5_000 }).toBe(0);
     const controller = new AbortController();
     const response = await fetch(platform.baseUrl + streamUrl, { headers: alice.headers, signal: controller.signal });

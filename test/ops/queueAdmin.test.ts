@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, TestPlatform, type TestUser } from '../support/platform.ts';
-import { scrape, valueOf } from './support/prometheusText.ts';
+import { scrape, sampleValue } from './support/prometheusText.ts';
 
 let platform: TestPlatform;
 let admin: TestUser;
@@ -27,13 +27,13 @@ async function call(user: TestUser | null, method: string, path: string, body?: 
   const headers: Record<string, string> = { ...(user?.headers ?? {}) };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(platform.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function submitImage(params: Record<string, unknown> = { width: 512, height: 512, steps: 20, seed: 5 }): Promise<string> {
   const { status, body } = await call(alice, 'POST', '/api/generate/image', { prompt: 'a windmill in fog', params });
   expect(status).toBe(202);
-  return body.job.id as string;
+  return (body.job as { id: string }).id;
 }
 
 const statusOf = async (jobId: string) =>
@@ -57,7 +57,7 @@ describe('queue admin API', () => {
     expect((await call(null, 'GET', '/api/admin/queue')).status).toBe(401);
     const refused = await call(alice, 'GET', '/api/admin/queue');
     expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('forbidden');
+    expect(refused.body).toMatchObject({ error: { code: 'forbidden' } });
     expect((await call(alice, 'POST', '/api/admin/queue/pause')).status).toBe(403);
     expect((await call(alice, 'PUT', '/api/admin/queue/concurrency', { perWorker: 5 })).status).toBe(403);
     expect(await platform.services!.queue.isPaused()).toBe(false);
@@ -74,9 +74,10 @@ describe('queue admin API', () => {
         { priority: 0, plan: 'promoted', count: 0 },
       ]),
     );
-    expect(body.workers).toHaveLength(1);
+    const workers = body.workers as { id: string }[];
+    expect(workers).toHaveLength(1);
     // The worker's id, as its job rows and logs name it (host:pid:suffix).
-    expect(body.workers[0].id).toMatch(/^[^:]+:\d+:[0-9a-f]{6}$/);
+    expect(workers[0]!.id).toMatch(/^[^:]+:\d+:[0-9a-f]{6}$/);
   });
 
   it('pauses: a submitted job stays waiting until the queue is resumed', async () => {
@@ -88,14 +89,14 @@ describe('queue admin API', () => {
     const view = await call(admin, 'GET', '/api/admin/queue');
     expect(view.body.paused).toBe(true);
     expect(view.body.waitingByPriority).toContainEqual({ priority: 10, plan: 'free', count: 1 });
-    expect(valueOf(await scrape(`${platform.baseUrl}/metrics`), 'atelier_queue_paused')).toBe(1);
+    expect(sampleValue(await scrape(`${platform.baseUrl}/metrics`), 'atelier_queue_paused')).toBe(1);
 
     expect(await call(admin, 'POST', '/api/admin/queue/resume')).toEqual({ status: 200, body: { paused: false } });
     await expect.poll(() => statusOf(jobId), { timeout: 20_000, interval: 100 }).toBe('succeeded');
   });
 
   it('changes worker concurrency at runtime, without a restart', async () => {
-    const workerConcurrency = async () => valueOf(await scrape(workerMetricsUrl), 'atelier_worker_concurrency');
+    const workerConcurrency = async () => sampleValue(await scrape(workerMetricsUrl), 'atelier_worker_concurrency');
     expect(await workerConcurrency()).toBe(1);
     await call(admin, 'POST', '/api/admin/queue/pause');
     const before = [await submitImage(), await submitImage()];

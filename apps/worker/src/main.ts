@@ -104,7 +104,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');
-    stopPeriodic.forEach((stopTask) => stopTask());
+    for (const stopTask of stopPeriodic) stopTask();
     const grace = setTimeout(() => shutdown.abort(new ShutdownError('worker shutting down')), config.SHUTDOWN_GRACE_MS);
     // A last resort: handing jobs back takes a moment after the grace period, never this long.
     setTimeout(() => {

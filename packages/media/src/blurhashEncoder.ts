@@ -15,22 +15,22 @@ const DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$
 const base83 = (value: number, length: number): string => {
   let text = '';
   for (let place = 1; place <= length; place++) {
-    text += DIGITS[Math.floor((Math.floor(value) / Math.pow(83, length - place)) % 83)];
+    text += DIGITS[Math.floor((Math.floor(value) / 83 ** (length - place)) % 83)];
   }
   return text;
 };
 
 const SRGB_TO_LINEAR = Float64Array.from({ length: 256 }, (_, byte) => {
   const value = byte / 255;
-  return value <= 0.04045 ? value / 12.92 : Math.pow((value + 0.055) / 1.055, 2.4);
+  return value <= 0.04045 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
 });
 
 const linearToSrgb = (linear: number): number => {
   const value = Math.max(0, Math.min(1, linear));
-  return value <= 0.0031308 ? Math.trunc(value * 12.92 * 255 + 0.5) : Math.trunc((1.055 * Math.pow(value, 1 / 2.4) - 0.055) * 255 + 0.5);
+  return value <= 0.0031308 ? Math.trunc(value * 12.92 * 255 + 0.5) : Math.trunc((1.055 * value ** (1 / 2.4) - 0.055) * 255 + 0.5);
 };
 
-const signPow = (value: number, exponent: number) => (value < 0 ? -1 : 1) * Math.pow(Math.abs(value), exponent);
+const signPow = (value: number, exponent: number) => (value < 0 ? -1 : 1) * Math.abs(value) ** exponent;
 
 /** cos(π·k·p / size) for every component k and position p, row k at k·size. */
 function cosineTable(components: number, size: number): Float64Array {

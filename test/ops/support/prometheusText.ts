@@ -25,7 +25,7 @@ export function samplesOf(samples: Sample[], name: string, labels: Record<string
 }
 
 /** The one value of `name` with `labels`; throws when there is none or more than one. */
-export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const found = samplesOf(samples, name, labels);
   if (found.length !== 1) throw new Error(`expected one sample of ${name}${JSON.stringify(labels)}, found ${found.length}`);
   return found[0]!.value;

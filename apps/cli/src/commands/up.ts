@@ -97,7 +97,9 @@ export async function runUp(): Promise<void> {
     (stopping ??= (async () => {
       if (reason) process.stderr.write(`atelier up: ${reason}; stopping\n`);
       const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-      const killer = setTimeout(() => running.forEach((child) => child.kill('SIGKILL')), CHILD_EXIT_TIMEOUT_MS);
+      const killer = setTimeout(() => {
+        for (const child of running) child.kill('SIGKILL');
+      }, CHILD_EXIT_TIMEOUT_MS);
       await Promise.all(
         running.map((child) => {
           const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

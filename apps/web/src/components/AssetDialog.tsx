@@ -39,6 +39,7 @@ export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => v
             <FadeImage src={asset.url} alt={asset.prompt} width={width} height={height} />
           </div>
         ) : asset.kind === 'video' ? (
+          // biome-ignore lint/a11y/useMediaCaption: the generated videos are silent; the prompt is their label
           <video
             className="media"
             src={asset.url}

@@ -20,6 +20,7 @@ export function AssetPreview({ asset }: { asset: Asset }) {
       {asset.blurhash ? <BlurhashCanvas hash={asset.blurhash} width={width} height={height} /> : null}
       {picture ? <FadeImage src={picture} alt="" width={width} height={height} lazy /> : null}
       {!picture && !asset.blurhash ? (
+        // biome-ignore lint/a11y/noAriaHiddenOnFocusable: without controls the video is not focusable; it is the card's decoration
         <video className="media" src={`${asset.url}#t=0.1`} preload="metadata" muted playsInline width={width} height={height} aria-hidden="true" />
       ) : null}
       {asset.kind === 'video' ? <span className="play-badge" aria-hidden="true" /> : null}

@@ -23,5 +23,6 @@ export function BlurhashCanvas({ hash, width, height }: Props) {
   }, [hash, w, h, valid]);
 
   if (!valid) return null;
+  // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a canvas is not focusable; the placeholder is decoration
   return <canvas ref={ref} className="blurhash" width={w} height={h} aria-hidden="true" />;
 }

@@ -34,6 +34,7 @@ export function JobMedia({ state, prompt, size }: Props) {
       ) : null}
       {kind === 'image' && done ? <FadeImage src={output.url} alt={prompt} width={width} height={height} /> : null}
       {kind === 'video' && done ? (
+        // biome-ignore lint/a11y/useMediaCaption: the generated videos are silent; the prompt is their label
         <video
           className="media"
           controls

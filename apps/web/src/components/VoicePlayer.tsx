@@ -13,6 +13,7 @@ export function VoicePlayer({ src, peaks, label }: Props) {
   return (
     <div className="voice">
       {peaks && peaks.length > 0 ? <Waveform peaks={peaks} played={played} /> : null}
+      {/* biome-ignore lint/a11y/useMediaCaption: the clip speaks its prompt, which is shown as its label; an audio element shows no captions */}
       <audio
         controls
         preload="metadata"

@@ -16,6 +16,7 @@ export function Waveform({ peaks, played = 0, bars = 64 }: Props) {
     <svg className="waveform" viewBox={`0 0 ${width} 40`} preserveAspectRatio="none" role="img" aria-label="Waveform of the voice clip">
       {heights.map((h, i) => (
         <rect
+          // biome-ignore lint/suspicious/noArrayIndexKey: a bar is its position; the bars never reorder
           key={i}
           x={i * (barWidth + gap)}
           y={20 - h * 19}

@@ -25,6 +25,7 @@ export function useJobStream(job: JobView, live: boolean): { state: JobStreamSta
     if (!live) dispatch({ type: 'job', job });
   }, [job, live]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new `attempt` opens the stream again after a failure; the effect need not read it
   useEffect(() => {
     if (!live || finished) return;
     const source = new EventSource(streamUrlOf(job.id));

@@ -22,7 +22,7 @@ export function grainOctaves(width: number, height: number): NoiseOctave[] {
 /** All octaves of a scene's grain at once, in a field `fieldWidth` wide (a film's whole pan). */
 export function grainField(fieldWidth: number, height: number, octaves: NoiseOctave[], seed: string): Float32Array {
   const field = new Float32Array(fieldWidth * height);
-  octaves.forEach((octave, index) => addNoiseOctave(field, fieldWidth, height, octave, seed, index));
+  for (const [index, octave] of octaves.entries()) addNoiseOctave(field, fieldWidth, height, octave, seed, index);
   return field;
 }
 
