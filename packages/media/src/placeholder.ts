@@ -21,8 +21,9 @@ const LONG_SIDE_COMPONENTS = 4;
 export interface Thumbnail {
   /** As sharp names it: `png`, `jpeg`, … */
   format: string;
-  /** RGBA, as BlurHash takes it. */
+  /** sRGB, row by row: RGB, or RGBA when the picture has alpha. */
   pixels: Uint8ClampedArray;
+  channels: 3 | 4;
   width: number;
   height: number;
   sourceWidth: number;
@@ -41,13 +42,15 @@ export async function thumbnailOf(image: Buffer): Promise<Thumbnail> {
     sharp(image)
       .autoOrient()
       .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true })
-      .ensureAlpha()
+      .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true }),
   ]);
   return {
     format,
     pixels: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+    // sRGB has three colours, and alpha is kept when the picture has it.
+    channels: info.channels as 3 | 4,
     width: info.width,
     height: info.height,
     sourceWidth: source.width,
@@ -62,7 +65,7 @@ export async function placeholderOf(image: Buffer): Promise<Placeholder> {
 export function placeholderFrom(thumbnail: Thumbnail): Placeholder {
   const [componentsX, componentsY] = componentsFor(thumbnail.width, thumbnail.height);
   return {
-    blurhash: encodeBlurhash(thumbnail.pixels, thumbnail.width, thumbnail.height, componentsX, componentsY),
+    blurhash: encodeBlurhash(thumbnail.pixels, thumbnail.width, thumbnail.height, componentsX, componentsY, thumbnail.channels),
     width: thumbnail.sourceWidth,
     height: thumbnail.sourceHeight,
   };

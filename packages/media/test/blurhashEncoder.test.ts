@@ -49,6 +49,16 @@ describe('encodeBlurhash', () => {
     }
   });
 
+  it('reads RGB pixels (no alpha) as the package reads the same picture in RGBA', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const width = 1 + (seed % 24);
+      const height = 1 + ((seed * 3) % 17);
+      const rgba = randomPixels(seed, width, height);
+      const rgb = Uint8ClampedArray.from({ length: width * height * 3 }, (_, index) => rgba[Math.floor(index / 3) * 4 + (index % 3)]!);
+      expect(encodeBlurhash(rgb, width, height, 4, 3, 3), `seed ${seed}`).toBe(encode(rgba, width, height, 4, 3));
+    }
+  });
+
   it('refuses component counts BlurHash cannot hold and pixel arrays of the wrong size', () => {
     const pixels = randomPixels(1, 4, 4);
     expect(() => encodeBlurhash(pixels, 4, 4, 0, 3)).toThrow(RangeError);

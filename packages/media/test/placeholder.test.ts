@@ -44,6 +44,26 @@ describe('placeholderOf', () => {
     expect(thumbnail).toMatchObject({ format: 'png', width: 8, height: 6, sourceWidth: 8, sourceHeight: 6 });
   });
 
+  it('hashes grey and transparent pictures by their colour alone', async () => {
+    const grey = await sharp(await solid(64, 48, [120, 120, 120]))
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
+    expect((await sharp(grey).metadata()).channels).toBe(1);
+    expect(averageOf((await placeholderOf(grey)).blurhash)).toEqual([120, 120, 120]);
+    const opaque = await solid(64, 48, [30, 90, 220]);
+    const transparent = await sharp(opaque).ensureAlpha(0.5).png().toBuffer();
+    expect((await thumbnailOf(transparent)).channels).toBe(4);
+    // Shrinking premultiplies by alpha and back, which rounds a colour by a step or two.
+    const [r, g, b] = averageOf((await placeholderOf(transparent)).blurhash);
+    for (const [value, expected] of [
+      [r, 30],
+      [g, 90],
+      [b, 220],
+    ] as const)
+      expect(Math.abs(value! - expected)).toBeLessThanOrEqual(2);
+  });
+
   it('rejects bytes that are not a picture', async () => {
     await expect(placeholderOf(Buffer.from('not a picture'))).rejects.toThrow();
   });
