@@ -83,6 +83,25 @@ describe('abuse', () => {
     }
   });
 
+  it('counts attempts refused from memory against the window: a flood spends its minute, not just its second', async () => {
+    const api = await platform.startApiProcess({ SUBMIT_RATE_LIMIT_MAX: String(SUBMITS_PER_WINDOW), SUBMIT_BURST_MAX: '5' });
+    try {
+      const user = await platform.createUser({ plan: 'pro', credits: 100_000 });
+      const started = Date.now();
+      const answers = [];
+      while (answers.length < 2 * SUBMITS_PER_WINDOW && Date.now() - started < 900) answers.push(await timedSubmit(api.baseUrl, user));
+      expect(answers.length).toBe(2 * SUBMITS_PER_WINDOW);
+      expect(answers.filter((a) => a.status === 202).length).toBeLessThanOrEqual(5);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      // The second is over, but the window has counted every attempt, refused or not.
+      const after = await timedSubmit(api.baseUrl, user);
+      expect(after).toMatchObject({ status: 429, code: 'rate_limited' });
+      expect(Number(after.retryAfter)).toBeGreaterThan(5);
+    } finally {
+      api.process.kill('SIGKILL');
+    }
+  });
+
   it('caps the job streams one user holds open across API processes: 429 rate_limited with Retry-After', async () => {
     const user = await platform.createUser({ credits: 1_000 });
     const job = await submit(platform.baseUrl, user, 'image', quickImage);

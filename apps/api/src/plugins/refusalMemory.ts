@@ -14,6 +14,14 @@ export class RefusalMemory<Refusal extends { until: number }> {
     return refusal !== undefined && refusal.until > now ? refusal : null;
   }
 
+  /** The key's refusal if its window has ended, handed over once: it is forgotten here. */
+  takeLapsed(key: string, now = Date.now()): Refusal | null {
+    const refusal = this.refusals.get(key);
+    if (refusal === undefined || refusal.until > now) return null;
+    this.refusals.delete(key);
+    return refusal;
+  }
+
   remember(key: string, refusal: Refusal, now = Date.now()): void {
     if (this.refusals.size >= SWEEP_AT) {
       for (const [known, { until }] of this.refusals) if (until <= now) this.refusals.delete(known);

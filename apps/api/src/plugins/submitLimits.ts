@@ -4,24 +4,27 @@ import { AppError } from '@atelier/contracts';
 import { RefusalMemory } from './refusalMemory.ts';
 
 // Both counts in one round trip: the window's (`max` per `windowMs`) and the second's (`burst`).
-// A key's count only grows until its window ends, and refused submits count too, as the
-// general limit's do.
+// A key's count only grows until its window ends. The window also counts the attempts this
+// process refused from memory since its last count (ARGV[2] is 1 + those), so a flood spends
+// its window as the general limit's would, without a round trip per refused attempt.
 const COUNT_SCRIPT = `
-local inWindow = redis.call('INCR', KEYS[1])
-if inWindow == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local inWindow = redis.call('INCRBY', KEYS[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local inSecond = redis.call('INCR', KEYS[2])
 if inSecond == 1 then redis.call('PEXPIRE', KEYS[2], 1000) end
 return { inWindow, redis.call('PTTL', KEYS[1]), inSecond, redis.call('PTTL', KEYS[2]) }`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    countSubmit(windowKey: string, secondKey: string, windowMs: number): Result<[number, number, number, number], Context>;
+    countSubmit(windowKey: string, secondKey: string, windowMs: number, attempts: number): Result<[number, number, number, number], Context>;
   }
 }
 
 interface Refusal {
   until: number;
   message: string;
+  /** Attempts answered from memory while it lasted, for the window's count. */
+  refusedAttempts: number;
 }
 
 /**
@@ -52,17 +55,19 @@ export class SubmitLimits {
 
   /** Counts the user's submit; past a limit throws 429 `rate_limited` with `Retry-After`. */
   async enforce(userId: string, reply: FastifyReply): Promise<void> {
-    const refusal = this.refusals.get(userId) ?? (await this.count(userId));
+    const remembered = this.refusals.get(userId);
+    if (remembered !== null) remembered.refusedAttempts++;
+    const refusal = remembered ?? (await this.count(userId, 1 + (this.refusals.takeLapsed(userId)?.refusedAttempts ?? 0)));
     if (refusal === null) return;
     const seconds = Math.max(1, Math.ceil((refusal.until - Date.now()) / 1000));
     reply.header('retry-after', String(seconds));
     throw new AppError('rate_limited', `${refusal.message}; try again in ${seconds} s.`);
   }
 
-  private async count(userId: string): Promise<Refusal | null> {
+  private async count(userId: string, attempts: number): Promise<Refusal | null> {
     let counts: [number, number, number, number];
     try {
-      counts = await this.redis.countSubmit(`${this.keyPrefix}window:${userId}`, `${this.keyPrefix}second:${userId}`, this.windowMs);
+      counts = await this.redis.countSubmit(`${this.keyPrefix}window:${userId}`, `${this.keyPrefix}second:${userId}`, this.windowMs, attempts);
     } catch (error) {
       this.onSkipped(error as Error);
       return null;
@@ -71,9 +76,9 @@ export class SubmitLimits {
     const now = Date.now();
     const refusal =
       inWindow > this.max
-        ? { until: now + windowTtl, message: `At most ${this.max} submits per ${this.windowMs / 1000} s` }
+        ? { until: now + windowTtl, message: `At most ${this.max} submits per ${this.windowMs / 1000} s`, refusedAttempts: 0 }
         : inSecond > this.burst
-          ? { until: now + secondTtl, message: `At most ${this.burst} submits a second` }
+          ? { until: now + secondTtl, message: `At most ${this.burst} submits a second`, refusedAttempts: 0 }
           : null;
     if (refusal !== null) this.refusals.remember(userId, refusal, now);
     return refusal;
