@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Redis, Result } from 'ioredis';
 
 /**
- * How many seats a renewal pass covers: a seat lives this many renewal periods, so one late or
- * failed renewal (a Redis hiccup, a busy event loop) does not free a seat whose stream is open.
+ * A seat lives this many renewal periods, so one late or failed renewal (a Redis hiccup, a
+ * busy event loop) does not free a seat whose stream is open.
  */
 const RENEWALS_PER_LIFETIME = 3;
 
