@@ -67,4 +67,31 @@ describe('remembered API keys', () => {
     expect(await (await get(user, '/api/me')).json()).toMatchObject({ credits: 777 });
     expect(await (await get(user, '/api/credits')).json()).toMatchObject({ balance: 777 });
   });
+
+  it('looks a key in use up again before it expires, in the background: its requests never wait on an expiry', async () => {
+    const api = await platform.startApiProcess({ AUTH_CACHE_TTL_MS: '2000' });
+    try {
+      const user = await platform.createUser();
+      const meAt = (baseUrl: string) => fetch(`${baseUrl}/api/me`, { headers: user.headers });
+      const lastUsedYear = async () =>
+        (
+          await platform.pool.query<{ lastUsed: Date }>(`SELECT last_used_at AS "lastUsed" FROM api_keys WHERE user_id = $1`, [user.user.id])
+        ).rows[0]!.lastUsed.getUTCFullYear();
+      const forgetLastUse = () => platform.pool.query(`UPDATE api_keys SET last_used_at = '2000-01-01' WHERE user_id = $1`, [user.user.id]);
+      const start = performance.now();
+      expect((await meAt(api.baseUrl)).status).toBe(200);
+      await forgetLastUse();
+      // In the last quarter of the key's 2 s: answered from memory, and looked up behind it.
+      await new Promise((resolve) => setTimeout(resolve, 1_600 - (performance.now() - start)));
+      expect((await meAt(api.baseUrl)).status).toBe(200);
+      await within(1_000, async () => ((await lastUsedYear()) > 2000 ? true : undefined));
+      await forgetLastUse();
+      // Past the first lookup's 2 s, within the second's: still no database read.
+      await new Promise((resolve) => setTimeout(resolve, 2_600 - (performance.now() - start)));
+      expect((await meAt(api.baseUrl)).status).toBe(200);
+      expect(await lastUsedYear()).toBe(2000);
+    } finally {
+      api.process.kill('SIGKILL');
+    }
+  });
 });

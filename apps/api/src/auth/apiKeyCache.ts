@@ -44,7 +44,18 @@ export class ApiKeyCache {
     if (this.listener === null) return findUserByApiKey(this.pool, key);
     const id = hashApiKey(key).toString('base64');
     const hit = this.entries.get(id);
-    if (hit && hit.expiresAt > Date.now()) return hit.user;
+    const now = Date.now();
+    if (hit === undefined || hit.expiresAt <= now) return this.lookUpOnce(id, key);
+    // A key in use is looked up again in the last quarter of its life, in the background, so its
+    // requests never wait on an expiry: keys first seen in the same second (an API process
+    // starting under load) would otherwise all expire, and all wait on the database, together.
+    if (hit.expiresAt - now < this.ttlMs / 4) {
+      this.lookUpOnce(id, key).catch((error: Error) => this.log.warn({ err: error }, 'could not refresh a remembered API key; it expires as it was'));
+    }
+    return hit.user;
+  }
+
+  private lookUpOnce(id: string, key: string): Promise<User | null> {
     let lookup = this.inFlight.get(id);
     if (!lookup) {
       lookup = this.lookUp(id, key).finally(() => this.inFlight.delete(id));
