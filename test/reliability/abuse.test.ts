@@ -102,6 +102,20 @@ describe('abuse', () => {
     }
   });
 
+  it('starts a user afresh when their window ends, however hard they flooded it', async () => {
+    const api = await platform.startApiProcess({ SUBMIT_RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '2000' });
+    try {
+      const user = await platform.createUser({ plan: 'pro', credits: 100_000 });
+      const answers = [];
+      for (let i = 0; i < 60; i++) answers.push(await timedSubmit(api.baseUrl, user));
+      expect(answers.filter((a) => a.status === 202)).toHaveLength(5);
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      expect((await timedSubmit(api.baseUrl, user)).status).toBe(202);
+    } finally {
+      api.process.kill('SIGKILL');
+    }
+  });
+
   it('caps the job streams one user holds open across API processes: 429 rate_limited with Retry-After', async () => {
     const user = await platform.createUser({ credits: 1_000 });
     const job = await submit(platform.baseUrl, user, 'image', quickImage);

@@ -25,6 +25,8 @@ interface Refusal {
   message: string;
   /** Attempts answered from memory while it lasted, for the window's count. */
   refusedAttempts: number;
+  /** When the window they count against ends: past it they belong to no window. */
+  windowEndsAt: number;
 }
 
 /**
@@ -34,8 +36,9 @@ interface Refusal {
  * the second they took to run). Both are counted in Redis by one script.
  *
  * A refusal is remembered in this process until its window ends (refusalMemory.ts): a flood
- * is answered with a map lookup per request, not a Redis script (bench/flood.ts). If Redis fails the limits are skipped rather than failing the
- * request: the submit itself answers 503 when the queue is down.
+ * is answered with a map lookup per request, not a Redis script (bench/flood.ts). If Redis
+ * fails the limits are skipped rather than failing the request: the submit itself answers 503
+ * when the queue is down.
  */
 export class SubmitLimits {
   private readonly refusals = new RefusalMemory<Refusal>();
@@ -57,11 +60,17 @@ export class SubmitLimits {
   async enforce(userId: string, reply: FastifyReply): Promise<void> {
     const remembered = this.refusals.get(userId);
     if (remembered !== null) remembered.refusedAttempts++;
-    const refusal = remembered ?? (await this.count(userId, 1 + (this.refusals.takeLapsed(userId)?.refusedAttempts ?? 0)));
+    const refusal = remembered ?? (await this.count(userId, 1 + this.carriedAttempts(userId)));
     if (refusal === null) return;
     const seconds = Math.max(1, Math.ceil((refusal.until - Date.now()) / 1000));
     reply.header('retry-after', String(seconds));
     throw new AppError('rate_limited', `${refusal.message}; try again in ${seconds} s.`);
+  }
+
+  /** Attempts refused from memory under a burst refusal that has lapsed, while their window runs on. */
+  private carriedAttempts(userId: string): number {
+    const lapsed = this.refusals.takeLapsed(userId);
+    return lapsed !== null && lapsed.windowEndsAt > Date.now() ? lapsed.refusedAttempts : 0;
   }
 
   private async count(userId: string, attempts: number): Promise<Refusal | null> {
@@ -74,11 +83,12 @@ export class SubmitLimits {
     }
     const [inWindow, windowTtl, inSecond, secondTtl] = counts;
     const now = Date.now();
+    const windowEndsAt = now + windowTtl;
     const refusal =
       inWindow > this.max
-        ? { until: now + windowTtl, message: `At most ${this.max} submits per ${this.windowMs / 1000} s`, refusedAttempts: 0 }
+        ? { until: windowEndsAt, message: `At most ${this.max} submits per ${this.windowMs / 1000} s`, refusedAttempts: 0, windowEndsAt }
         : inSecond > this.burst
-          ? { until: now + secondTtl, message: `At most ${this.burst} submits a second`, refusedAttempts: 0 }
+          ? { until: now + secondTtl, message: `At most ${this.burst} submits a second`, refusedAttempts: 0, windowEndsAt }
           : null;
     if (refusal !== null) this.refusals.remember(userId, refusal, now);
     return refusal;
