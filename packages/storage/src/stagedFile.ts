@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { closeSync, fsync, openSync, renameSync, rmSync, writeFile } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const writeToDescriptor = promisify(writeFile);
+const flushDescriptor = promisify(fsync);
 
 /** A file written and flushed to disk under a temporary name beside its destination. */
 export interface StagedFile {
   /** Renames it into place: readers see no file, then the whole file, never a part. */
-  commit(): Promise<void>;
-  discard(): Promise<void>;
+  commit(): void;
+  discard(): void;
 }
 
 /**
@@ -14,25 +18,39 @@ export interface StagedFile {
  * it, so a crash after the rename cannot leave an empty file. Several files can be staged at
  * once, their flushes overlapping, and committed in the order that matters. The directory
  * must exist. On failure nothing is left behind and the error is thrown on.
+ *
+ * Only the write and the flush, which can wait on the device, go to the thread pool. Opening,
+ * renaming and closing change metadata only and return in microseconds on a local file
+ * system, so they are made synchronously: each trip to the thread pool costs two thread
+ * wake-ups, and on a busy machine a wake-up costs far more than these calls (one trip in
+ * place instead of five cut the job cycle's median by 0.6–1.7 ms; docs/performance.md).
  */
 export async function stageFile(path: string, data: Uint8Array | string): Promise<StagedFile> {
   const temporaryPath = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  const discard = () => rm(temporaryPath, { force: true });
+  const descriptor = openSync(temporaryPath, 'wx');
+  // Closed exactly once, whichever of commit and discard (or both) runs: a descriptor closed
+  // twice may by then number another file of this process.
+  let open = true;
+  const close = () => {
+    if (open) closeSync(descriptor);
+    open = false;
+  };
+  const discard = () => {
+    close();
+    rmSync(temporaryPath, { force: true });
+  };
   try {
-    await writeAndFlush(temporaryPath, data);
+    await writeToDescriptor(descriptor, data);
+    await flushDescriptor(descriptor);
   } catch (error) {
-    await discard();
+    discard();
     throw error;
   }
-  return { commit: () => rename(temporaryPath, path), discard };
-}
-
-async function writeAndFlush(path: string, data: Uint8Array | string): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  return {
+    commit: () => {
+      renameSync(temporaryPath, path);
+      close();
+    },
+    discard,
+  };
 }
