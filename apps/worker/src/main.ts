@@ -5,6 +5,7 @@ import { queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
 import { createEngines } from '@atelier/engines';
 import { checkEvictionPolicy, createDeadLetterQueue, createGenerationQueue, createRedis, onCancel } from '@atelier/queue';
+import { setImageThreadsPerPicture } from '@atelier/media';
 import { createObjectStore } from '@atelier/storage';
 import { workerConfigSchema } from './config.ts';
 import { generationProcessor, RecordedFailure } from './generationProcessor.ts';
@@ -31,6 +32,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const config = loadConfigOrExit(workerConfigSchema, env);
   const workerId = makeWorkerId();
   const log = pino({ name: 'worker', level: config.LOG_LEVEL, base: { pid: process.pid, worker_id: workerId } });
+  setImageThreadsPerPicture(config.SHARP_CONCURRENCY);
   const logRedisError = (role: string) => (error: Error) => log.warn({ err: error, role }, 'redis connection error');
 
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });

@@ -1,4 +1,5 @@
 export * from './ffmpeg.ts';
+export * from './imageThreads.ts';
 export * from './placeholder.ts';
 export * from './probe.ts';
 export * from './tempDir.ts';
