@@ -4,7 +4,10 @@
  * against a raw BullMQ pipeline of no-op jobs (add → no-op worker → `completed` event) at the
  * same concurrency on the same Redis: one worker process at WORKER_CONCURRENCY each, the same
  * number of jobs in flight (closed loop). Platform and baseline alternate (ABAB); the ratio is
- * of the medians. Floor: ≥ 0.25× the baseline.
+ * of the medians. Floor: ≥ 0.25× the baseline. Alongside, for scale, the walking-skeleton
+ * issue's minimal pipeline at the same concurrency (row insert → add → a worker that marks the
+ * row running, then done → `completed` event): what the architecture cannot avoid, with no
+ * HTTP, no stream, no check and no file.
  *
  * Then a dedicated counting run, on a private redis-server this bench starts (so no other run's
  * commands are counted) and the platform's own database: Redis commands per job (MONITOR, split
@@ -15,8 +18,10 @@
  * Run: npx tsx bench/dispatch.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
+import { createPool } from '@atelier/db';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
 import { Floors, cpuMsOf, deleteKeys, machineLine, median, runPool, spawnBenchProcess, stopProcess, untilFinished } from './support.ts';
 import { followJob, postJson } from './sseStream.ts';
@@ -34,6 +39,7 @@ const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONC
 const floors = new Floors();
 const extraChildren: ChildProcess[] = [];
 const baselinePrefix = `{bench-dispatch-${platform.env.QUEUE_PREFIX!.slice(6, 14)}}`;
+const minimalPrefix = `{bench-minimal-${platform.env.QUEUE_PREFIX!.slice(6, 14)}}`;
 try {
   const users: TestUser[] = await runPool(50, 8, () => platform.createUser({ plan: 'pro', credits: 10_000_000 }));
   const body = JSON.stringify({ prompt: 'benchmark', params: { width: 64, height: 64, steps: 1 } });
@@ -75,25 +81,53 @@ try {
   };
   const resetLimits = () => deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:rate-limit:*`);
 
+  await platform.pool.query(`CREATE TABLE baseline_jobs (id uuid PRIMARY KEY, prompt text NOT NULL, status text NOT NULL DEFAULT 'queued')`);
+  const minimal = await spawnBenchProcess(
+    './baseline/minimalWorker.ts',
+    { ...platform.env, QUEUE_PREFIX: minimalPrefix, WORKER_CONCURRENCY },
+    { ready: 'worker started' },
+  );
+  extraChildren.push(minimal.child);
+  const minimalPool = createPool(platform.env.DATABASE_URL!, 10, { preparedStatements: true });
+  const minimalQueue = new Queue('baseline', { connection, prefix: minimalPrefix });
+  minimalQueue.setMaxListeners(IN_FLIGHT * 2);
+  const minimalEvents = new QueueEvents('baseline', { connection, prefix: minimalPrefix });
+  await minimalEvents.waitUntilReady();
+  const minimalJob = async () => {
+    const id = randomUUID();
+    await minimalPool.query({ name: 'baseline-insert', text: `INSERT INTO baseline_jobs (id, prompt) VALUES ($1, 'benchmark')`, values: [id] });
+    const job = await minimalQueue.add('baseline', { id }, { jobId: id, priority: 1, removeOnComplete: { age: 3_600, count: 10_000 } });
+    await untilFinished(job, minimalEvents);
+  };
+
   await timed(50, platformJob(api.baseUrl));
   await timed(50, baselineJob);
-  const rates = { platform: [] as number[], baseline: [] as number[] };
+  await timed(50, minimalJob);
+  const rates = { platform: [] as number[], baseline: [] as number[], minimal: [] as number[] };
   for (let pair = 0; pair < PAIRS; pair++) {
     await resetLimits();
     rates.platform.push(await timed(JOBS_PER_RUN, platformJob(api.baseUrl)));
     rates.baseline.push(await timed(JOBS_PER_RUN, baselineJob));
-    console.log(`  run ${pair + 1}: platform ${rates.platform.at(-1)!.toFixed(1)} jobs/s, baseline ${rates.baseline.at(-1)!.toFixed(1)} jobs/s`);
+    rates.minimal.push(await timed(JOBS_PER_RUN, minimalJob));
+    console.log(
+      `  run ${pair + 1}: platform ${rates.platform.at(-1)!.toFixed(1)} jobs/s, baseline ${rates.baseline.at(-1)!.toFixed(1)} jobs/s, ` +
+        `minimal pipeline ${rates.minimal.at(-1)!.toFixed(1)} jobs/s`,
+    );
   }
   const ratio = median(rates.platform) / median(rates.baseline);
   console.log(
     `dispatch (1 worker process × ${WORKER_CONCURRENCY}, ${IN_FLIGHT} jobs in flight, ${JOBS_PER_RUN} jobs a run, median of ${PAIRS}): ` +
       `platform ${median(rates.platform).toFixed(1)} jobs/s | raw BullMQ no-op ${median(rates.baseline).toFixed(1)} jobs/s | ratio ${ratio.toFixed(2)}×`,
   );
+  console.log(
+    `  for scale, the minimal pipeline (insert → add → running → done, no HTTP, stream, check or file): ${median(rates.minimal).toFixed(1)} jobs/s, ` +
+      `${(median(rates.minimal) / median(rates.baseline)).toFixed(2)}× raw BullMQ; the platform is ${(median(rates.platform) / median(rates.minimal)).toFixed(2)}× of it`,
+  );
   floors.check('end-to-end jobs/s ≥ 0.25× raw BullMQ', ratio >= 0.25, `${ratio.toFixed(2)}×`);
 
-  await Promise.all([stopProcess(api.process), stopProcess(worker), stopProcess(noop.child)]);
-  await noopEvents.close();
-  await noopQueue.close();
+  await Promise.all([stopProcess(api.process), stopProcess(worker), stopProcess(noop.child), stopProcess(minimal.child)]);
+  await Promise.all([noopEvents.close(), minimalEvents.close()]);
+  await Promise.all([noopQueue.close(), minimalQueue.close(), minimalPool.end()]);
 
   // --- Counting, on a private Redis and this run's database.
   const redisPort = await freePort();
@@ -309,6 +343,7 @@ try {
 } finally {
   for (const child of extraChildren) child.kill('SIGKILL');
   await deleteKeys(platform.redis, `${baselinePrefix}:*`);
+  await deleteKeys(platform.redis, `${minimalPrefix}:*`);
   await platform.stop();
 }
 console.log(machineLine());
