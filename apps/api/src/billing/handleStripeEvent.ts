@@ -15,7 +15,7 @@ import {
   type Queryable,
 } from '@atelier/db';
 import type { GenerationQueue } from '@atelier/queue';
-import { changePlan } from './changePlan.ts';
+import { changePlan } from '@atelier/operations';
 import { statusGrantsPro, statusRank } from './subscriptionStatus.ts';
 import { stripeIdOf, USER_ID_METADATA, userIdFrom } from './stripeMetadata.ts';
 

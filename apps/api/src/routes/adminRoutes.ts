@@ -4,7 +4,7 @@ import { createDeadLetterQueue } from '@atelier/queue';
 import { requireAdmin } from '../plugins/requireAdmin.ts';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
-import { listDeadLetterJobs, retryAllDeadLetters, retryDeadLetter, type DeadLetterDeps } from '../services/deadLetters.ts';
+import { listDeadLetterJobs, retryAllDeadLetters, retryDeadLetter, type DeadLetterDeps } from '@atelier/operations';
 import { parseId } from './params.ts';
 
 const DeadLetterQuery = z.object({

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadConfigOrExit, redisConfig } from '@atelier/config';
 import { createPool } from '@atelier/db';
 import { createDeadLetterQueue, createGenerationQueue, createRedis } from '@atelier/queue';
-import { listDeadLetterJobs, retryAllDeadLetters, retryDeadLetter } from '@atelier/api';
+import { listDeadLetterJobs, retryAllDeadLetters, retryDeadLetter } from '@atelier/operations';
 import { databaseUrl } from '../cliConfig.ts';
 
 const usage = 'usage: atelier dlq list [--start N] [--limit N] | atelier dlq retry <job id> | atelier dlq retry --all';

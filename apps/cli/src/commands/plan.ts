@@ -4,7 +4,7 @@ import { Plan } from '@atelier/contracts';
 import { loadConfigOrExit, redisConfig } from '@atelier/config';
 import { billingPeriod, createPool, findUserByEmail, grantMonthlyCredits, inTransaction } from '@atelier/db';
 import { createGenerationQueue, createRedis } from '@atelier/queue';
-import { changePlan } from '@atelier/api';
+import { changePlan } from '@atelier/operations';
 import { databaseUrl } from '../cliConfig.ts';
 
 const PlanArgs = z.object({

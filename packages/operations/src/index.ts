@@ -1,0 +1,2 @@
+export * from './changePlan.ts';
+export * from './deadLetters.ts';
