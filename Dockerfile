@@ -22,6 +22,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/db/package.json packages/db/
 COPY packages/engines/package.json packages/engines/
 COPY packages/media/package.json packages/media/
+COPY packages/operations/package.json packages/operations/
 COPY packages/queue/package.json packages/queue/
 COPY packages/storage/package.json packages/storage/
 
