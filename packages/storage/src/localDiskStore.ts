@@ -42,10 +42,10 @@ export class LocalDiskStore implements ObjectStore {
   }
 
   /**
-   * Both files are written and flushed at once (the flushes overlap), then renamed into place,
-   * the sidecar first. Readers need the two (head and openRead read the sidecar, then the
-   * file), so the object exists from the moment the object's rename lands. The directory is
-   * made synchronously, as stagedFile.ts explains: a metadata call, not worth a thread trip.
+   * The object and, when it needs one (localObjectMetadata.ts), its sidecar are written and
+   * flushed at once (the flushes overlap), then renamed into place, the sidecar first, so the
+   * object exists with its metadata from the moment the object's rename lands. The directory
+   * is made synchronously, as stagedFile.ts explains: a metadata call, not worth a thread trip.
    */
   async put(key: string, data: Buffer, options: PutOptions): Promise<StoredObject> {
     const path = this.pathOf(key);

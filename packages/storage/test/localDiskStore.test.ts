@@ -49,10 +49,43 @@ describe('LocalDiskStore', () => {
 
   it('leaves no temporary files behind after a put', async () => {
     await store.put(jobObjectKey('user-1', 'job-1', 'output.png'), randomBytes(10), { contentType: 'image/png' });
+    await store.put(jobObjectKey('user-1', 'job-1', 'poster.png'), randomBytes(10), { contentType: 'image/webp' });
 
     const files = await readdir(join(directory, 'objects', jobPrefix('user-1', 'job-1')));
 
-    expect(files.sort()).toEqual(['output.png', 'output.png.meta.json']);
+    expect(files.sort()).toEqual(['output.png', 'poster.png', 'poster.png.meta.json']);
+  });
+
+  it('keeps a sidecar only for what the name does not say: another type, no extension, a cache control', async () => {
+    const objects = join(directory, 'objects', jobPrefix('user-1', 'job-1'));
+    const puts = [
+      { name: 'output.png', contentType: 'image/png' },
+      { name: 'voice.wav', contentType: 'audio/x-wav' },
+      { name: 'notes', contentType: 'text/plain' },
+      { name: 'clip.mp4', contentType: 'video/mp4', cacheControl: 'private, max-age=60' },
+    ];
+    for (const put of puts) await store.put(jobObjectKey('user-1', 'job-1', put.name), Buffer.from(put.name), put);
+
+    expect((await readdir(objects)).filter((file) => file.endsWith('.meta.json')).sort()).toEqual([
+      'clip.mp4.meta.json',
+      'notes.meta.json',
+      'voice.wav.meta.json',
+    ]);
+    for (const put of puts) {
+      const opened = await store.openRead(jobObjectKey('user-1', 'job-1', put.name));
+      opened.stream.destroy();
+      expect({ name: put.name, contentType: opened.contentType, cacheControl: opened.cacheControl }).toEqual({ cacheControl: undefined, ...put });
+    }
+  });
+
+  it('drops the sidecar of the object it replaces when the new one needs none', async () => {
+    const key = jobObjectKey('user-1', 'job-1', 'output.png');
+    await store.put(key, Buffer.from('first'), { contentType: 'image/webp' });
+
+    await store.put(key, Buffer.from('second'), { contentType: 'image/png' });
+
+    expect(await store.head(key)).toEqual({ key, bytes: 6, contentType: 'image/png' });
+    expect(await readdir(join(directory, 'objects', jobPrefix('user-1', 'job-1')))).toEqual(['output.png']);
   });
 
   it('answers null for a key under another object, where a folder would have to be a file', async () => {
