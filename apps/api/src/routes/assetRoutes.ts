@@ -8,6 +8,7 @@ import type { ApiServices } from '../services.ts';
 import { PageQuery, parseId } from './params.ts';
 
 const AssetQuery = PageQuery.extend({ kind: JobKind.optional() });
+const AssetFile = z.enum(['content', 'poster']);
 
 function assetView(asset: AssetRow) {
   return {
@@ -51,7 +52,7 @@ export function assetRoutes(services: ApiServices) {
     }));
 
     app.get<{ Params: { id: string; file: string } }>('/api/assets/:id/:file', async (request, reply) => {
-      const file = z.enum(['content', 'poster']).safeParse(request.params.file);
+      const file = AssetFile.safeParse(request.params.file);
       if (!file.success) throw new AppError('route_not_found');
       const asset = await findOwned(currentUser(request).id, request.params.id);
       const key = file.data === 'content' ? asset.storageKey : asset.posterKey;
