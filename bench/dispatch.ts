@@ -24,7 +24,7 @@ import { Redis } from 'ioredis';
 import { createPool } from '@atelier/db';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
 import { Floors, cpuMsOf, deleteKeys, machineLine, median, runPool, spawnBenchProcess, stopProcess, untilFinished } from './support.ts';
-import { followJob, postJson } from './sseStream.ts';
+import { followJob, keptAlive, postJson } from './sseStream.ts';
 
 const WORKER_CONCURRENCY = '8';
 const IN_FLIGHT = 16;
@@ -54,7 +54,11 @@ try {
     if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${submitted.text}`);
     const { streamUrl } = JSON.parse(submitted.text) as { streamUrl: string };
     let last = '';
-    const followed = await followJob(baseUrl + streamUrl, { headers: user.headers, onEvent: (event) => (last = `${event.type} ${event.data.slice(0, 160)}`) });
+    const followed = await followJob(baseUrl + streamUrl, {
+      headers: user.headers,
+      agent: keptAlive,
+      onEvent: (event) => (last = `${event.type} ${event.data.slice(0, 160)}`),
+    });
     resumes += followed.resumes;
     if (followed.terminal !== 'succeeded') failures.push(`stream ${followed.refused ?? 200}, terminal "${followed.terminal}", last event: ${last}`);
   };

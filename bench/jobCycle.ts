@@ -8,7 +8,8 @@
  *      baseline doing only BullMQ add → worker completes it + three single-row writes (insert,
  *      running, done; prepared, as the platform's are), at the same concurrency. The client
  *      submits and reads the stream over `node:http` (bench/sseStream.ts), not `fetch`, whose
- *      CPU would be charged to the platform on this shared machine.
+ *      CPU would be charged to the platform on this shared machine, and opens the stream on
+ *      the submit's kept-alive connection, as browsers and `fetch` do.
  * Platform and baseline batches are interleaved (ABAB…); the ratio is of the medians.
  * Run: npx tsx bench/jobCycle.ts
  */
@@ -18,7 +19,7 @@ import autocannon from 'autocannon';
 import { Queue, QueueEvents } from 'bullmq';
 import { createPool } from '@atelier/db';
 import { TestPlatform } from '../test/support/platform.ts';
-import { followJob, postJson } from './sseStream.ts';
+import { followJob, keptAlive, postJson } from './sseStream.ts';
 import { pacedLoad } from './pacedLoad.ts';
 import { deleteKeys, Floors, median, ms, percentile, runPool, untilFinished } from './support.ts';
 
@@ -119,7 +120,7 @@ try {
     const submitted = await postJson(`${api.baseUrl}/api/generate/image`, user.headers, body);
     if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${submitted.text}`);
     const { streamUrl } = JSON.parse(submitted.text) as { streamUrl: string };
-    const followed = await followJob(api.baseUrl + streamUrl, { headers: user.headers });
+    const followed = await followJob(api.baseUrl + streamUrl, { headers: user.headers, agent: keptAlive });
     if (followed.terminal !== 'succeeded') throw new Error(`job ended ${followed.terminal || 'without a terminal status'}`);
     return performance.now() - start;
   };

@@ -1,8 +1,7 @@
 /**
- * A raw Server-Sent Events client for the benchmarks: one `http.request`, its own TCP
- * connection (as a browser's EventSource has), and a minimal parser. Much cheaper than an
- * EventSource object, so thousands of them measure the server, not the client. Also the
- * benchmarks' JSON POST.
+ * A raw Server-Sent Events client for the benchmarks: one `http.request` and a minimal
+ * parser. Much cheaper than an EventSource object, so thousands of them measure the server,
+ * not the client. Also the benchmarks' JSON POST.
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
 
@@ -21,6 +20,13 @@ export interface OpenStream {
 
 export interface StreamOptions {
   headers?: Record<string, string>;
+  /**
+   * Where the connection comes from: a new one by default (thousands of streams open at once
+   * each hold their own, as browsers' do), or `keptAlive`, the pool `postJson` uses, for a
+   * client that opens a job's stream right after submitting it: browsers and `fetch` send it
+   * on the submit's idle connection.
+   */
+  agent?: Agent;
   /** A source address on the loopback (127.0.0.2 …), to spread many connections over more ports. */
   localAddress?: string;
   onEvent?: (event: SseEvent) => void;
@@ -29,7 +35,11 @@ export interface StreamOptions {
 /** Opens the stream; resolves once the response headers arrive (rejects on a connection error). */
 export function openStream(url: string, options: StreamOptions = {}): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { accept: 'text/event-stream', ...options.headers }, agent: false, localAddress: options.localAddress });
+    const req = request(url, {
+      headers: { accept: 'text/event-stream', ...options.headers },
+      agent: options.agent ?? false,
+      localAddress: options.localAddress,
+    });
     req.once('error', reject);
     req.once('response', (response: IncomingMessage) => {
       const ended = new Promise<void>((done) => {
@@ -82,6 +92,7 @@ export async function followJob(
   url: string,
   options: {
     headers: Record<string, string>;
+    agent?: Agent;
     onEvent?: (event: SseEvent) => void;
     retryMs?: number;
     maxResumes?: number;
@@ -94,6 +105,7 @@ export async function followJob(
   for (;;) {
     const stream = await openStream(url, {
       headers: lastId === null ? options.headers : { ...options.headers, 'last-event-id': lastId },
+      agent: options.agent,
       onEvent: (event) => {
         if (event.id !== null) lastId = event.id;
         const status =
@@ -120,7 +132,7 @@ export async function followJob(
   }
 }
 
-const keepAlive = new Agent({ keepAlive: true });
+export const keptAlive = new Agent({ keepAlive: true });
 
 /**
  * A JSON POST over a kept-alive `node:http` connection: what the benchmarks submit with. Node's
@@ -131,7 +143,7 @@ export function postJson(url: string, headers: Record<string, string>, body: str
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'POST',
-      agent: keepAlive,
+      agent: keptAlive,
       headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     });
     req.once('error', reject);
