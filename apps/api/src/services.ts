@@ -38,6 +38,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', logRedisError('queue'));
+  const events = new JobEventHub(redis, subscriber, logRedisError('subscriber'));
   const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS);
   const streamSeats = new StreamSeats(
     redis,
@@ -55,7 +56,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     pool,
     redis,
     queue,
-    events: new JobEventHub(redis, subscriber),
+    events,
     streams,
     streamSeats,
     waitEstimator,
@@ -65,6 +66,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     metrics: createApiMetrics({ pool, queue, streams, log }),
     async close() {
       streams.closeAll();
+      events.close();
       await streamSeats.releaseAll();
       await authCache.close();
       await queue.close();

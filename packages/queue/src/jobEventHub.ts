@@ -17,6 +17,13 @@ interface FollowerState {
 }
 
 /**
+ * A channel whose last follower left is unsubscribed this long after, together with every
+ * other channel left meanwhile: one UNSUBSCRIBE for many ended streams instead of one each,
+ * and a client that comes straight back (a reconnect) finds its job's channel still held.
+ */
+const UNSUBSCRIBE_AFTER_MS = 100;
+
+/**
  * Multiplexes every open job stream of one process over one pub/sub connection (and one
  * command connection for catch-up reads), instead of a blocking XREAD per client.
  *
@@ -33,10 +40,15 @@ export class JobEventHub {
    * would reach nobody.
    */
   private readonly subscriptions = new Map<string, Promise<unknown>>();
+  /** Jobs with no follower left whose channels are still subscribed, until the next UNSUBSCRIBE. */
+  private readonly leaving = new Set<string>();
+  private unsubscribeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly redis: Redis,
     private readonly subscriber: Redis,
+    /** An UNSUBSCRIBE that failed (the channel stays subscribed; its messages are dropped). */
+    private readonly onError: (error: Error) => void,
   ) {
     subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
     // Pub/sub drops what is published while the connection is down; the stream still has it.
@@ -56,14 +68,16 @@ export class JobEventHub {
     if (!set) {
       set = new Set();
       this.followers.set(jobId, set);
-      this.subscriptions.set(jobId, this.subscriber.subscribe(jobEventsKey(jobId)));
+      // A channel left moments ago is still subscribed: it is taken back as it is.
+      if (!this.leaving.delete(jobId)) this.subscriptions.set(jobId, this.subscriber.subscribe(jobEventsKey(jobId)));
     }
     set.add(state);
     try {
       await this.subscriptions.get(jobId);
       await this.catchUp(jobId, state);
     } catch (error) {
-      this.unfollow(jobId, state);
+      // At once, not batched: a failed SUBSCRIBE must not be taken back by the next follower.
+      this.unfollow(jobId, state, true);
       throw error;
     }
     // Left unnamed: tsx compiles with esbuild's keepNames, which gives every named closure its
@@ -71,13 +85,31 @@ export class JobEventHub {
     return () => this.unfollow(jobId, state);
   }
 
-  private unfollow(jobId: string, state: FollowerState): void {
+  /** Drops the pending UNSUBSCRIBE; the caller disconnects the subscriber, which leaves every channel. */
+  close(): void {
+    if (this.unsubscribeTimer) clearTimeout(this.unsubscribeTimer);
+    this.unsubscribeTimer = null;
+    this.leaving.clear();
+  }
+
+  private unfollow(jobId: string, state: FollowerState, now = false): void {
     const set = this.followers.get(jobId);
     if (!set?.delete(state) || set.size > 0) return;
     this.followers.delete(jobId);
-    this.subscriptions.delete(jobId);
+    this.leaving.add(jobId);
+    if (now) this.unsubscribeLeft();
+    else this.unsubscribeTimer ??= setTimeout(() => this.unsubscribeLeft(), UNSUBSCRIBE_AFTER_MS);
+  }
+
+  private unsubscribeLeft(): void {
+    if (this.unsubscribeTimer) clearTimeout(this.unsubscribeTimer);
+    this.unsubscribeTimer = null;
+    const channels = [...this.leaving].map(jobEventsKey);
+    for (const jobId of this.leaving) this.subscriptions.delete(jobId);
+    this.leaving.clear();
+    if (channels.length === 0) return;
     // A later follow() subscribes again; Redis applies the two in order on this one connection.
-    this.subscriber.unsubscribe(jobEventsKey(jobId)).catch((error: Error) => state.follower.fail(error));
+    this.subscriber.unsubscribe(...channels).catch(this.onError);
   }
 
   private async catchUp(jobId: string, state: FollowerState): Promise<void> {
