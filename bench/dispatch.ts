@@ -18,12 +18,11 @@
  * Run: npx tsx bench/dispatch.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createPool } from '@atelier/db';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
 import { Floors, cpuMsOf, deleteKeys, machineLine, median, runPool, spawnBenchProcess, stopProcess, untilFinished } from './support.ts';
+import { startMinimalPipeline } from './baseline/minimalPipeline.ts';
 import { followJob, keptAlive, postJson } from './sseStream.ts';
 
 const WORKER_CONCURRENCY = '8';
@@ -39,7 +38,6 @@ const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONC
 const floors = new Floors();
 const extraChildren: ChildProcess[] = [];
 const baselinePrefix = `{bench-dispatch-${platform.env.QUEUE_PREFIX!.slice(6, 14)}}`;
-const minimalPrefix = `{bench-minimal-${platform.env.QUEUE_PREFIX!.slice(6, 14)}}`;
 try {
   const users: TestUser[] = await runPool(50, 8, () => platform.createUser({ plan: 'pro', credits: 10_000_000 }));
   const body = JSON.stringify({ prompt: 'benchmark', params: { width: 64, height: 64, steps: 1 } });
@@ -85,23 +83,10 @@ try {
   };
   const resetLimits = () => deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:rate-limit:*`);
 
-  await platform.pool.query(`CREATE TABLE baseline_jobs (id uuid PRIMARY KEY, prompt text NOT NULL, status text NOT NULL DEFAULT 'queued')`);
-  const minimal = await spawnBenchProcess(
-    './baseline/minimalWorker.ts',
-    { ...platform.env, QUEUE_PREFIX: minimalPrefix, WORKER_CONCURRENCY },
-    { ready: 'worker started' },
-  );
-  extraChildren.push(minimal.child);
-  const minimalPool = createPool(platform.env.DATABASE_URL!, 10, { preparedStatements: true });
-  const minimalQueue = new Queue('baseline', { connection, prefix: minimalPrefix });
-  minimalQueue.setMaxListeners(IN_FLIGHT * 2);
-  const minimalEvents = new QueueEvents('baseline', { connection, prefix: minimalPrefix });
-  await minimalEvents.waitUntilReady();
+  const minimal = await startMinimalPipeline(platform.env, { concurrency: WORKER_CONCURRENCY, inFlight: IN_FLIGHT });
+  extraChildren.push(minimal.worker);
   const minimalJob = async () => {
-    const id = randomUUID();
-    await minimalPool.query({ name: 'baseline-insert', text: `INSERT INTO baseline_jobs (id, prompt) VALUES ($1, 'benchmark')`, values: [id] });
-    const job = await minimalQueue.add('baseline', { id }, { jobId: id, priority: 1, removeOnComplete: { age: 3_600, count: 10_000 } });
-    await untilFinished(job, minimalEvents);
+    await minimal.cycle();
   };
 
   await timed(50, platformJob(api.baseUrl));
@@ -129,9 +114,9 @@ try {
   );
   floors.check('end-to-end jobs/s ≥ 0.25× raw BullMQ', ratio >= 0.25, `${ratio.toFixed(2)}×`);
 
-  await Promise.all([stopProcess(api.process), stopProcess(worker), stopProcess(noop.child), stopProcess(minimal.child)]);
-  await Promise.all([noopEvents.close(), minimalEvents.close()]);
-  await Promise.all([noopQueue.close(), minimalQueue.close(), minimalPool.end()]);
+  await Promise.all([stopProcess(api.process), stopProcess(worker), stopProcess(noop.child), minimal.close()]);
+  await noopEvents.close();
+  await noopQueue.close();
 
   // --- Counting, on a private Redis and this run's database.
   const redisPort = await freePort();
@@ -347,7 +332,6 @@ try {
 } finally {
   for (const child of extraChildren) child.kill('SIGKILL');
   await deleteKeys(platform.redis, `${baselinePrefix}:*`);
-  await deleteKeys(platform.redis, `${minimalPrefix}:*`);
   await platform.stop();
 }
 console.log(machineLine());

@@ -13,15 +13,12 @@
  * Platform and baseline batches are interleaved (ABAB…); the ratio is of the medians.
  * Run: npx tsx bench/jobCycle.ts
  */
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { Queue, QueueEvents } from 'bullmq';
-import { createPool } from '@atelier/db';
 import { TestPlatform } from '../test/support/platform.ts';
-import { followJob, keptAlive, postJson } from './sseStream.ts';
+import { startMinimalPipeline } from './baseline/minimalPipeline.ts';
+import { timeImageJob } from './sseStream.ts';
 import { pacedLoad } from './pacedLoad.ts';
-import { deleteKeys, Floors, median, ms, percentile, runPool, untilFinished } from './support.ts';
+import { deleteKeys, Floors, median, ms, percentile, runPool } from './support.ts';
 
 const ROUNDS = 3;
 const JOBS_PER_ROUND = 150;
@@ -101,44 +98,16 @@ try {
   let nextCycler = 0;
 
   // (b) Job cycle: platform vs minimal baseline.
-  await platform.pool.query(`CREATE TABLE baseline_jobs (id uuid PRIMARY KEY, prompt text NOT NULL, status text NOT NULL DEFAULT 'queued')`);
-  const baselinePrefix = `{bench-baseline-${randomUUID().slice(0, 8)}}`;
-  const baselineWorker = spawn(process.execPath, ['--import', 'tsx', new URL('./baseline/minimalWorker.ts', import.meta.url).pathname], {
-    env: { ...platform.env, QUEUE_PREFIX: baselinePrefix, WORKER_CONCURRENCY },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve) => baselineWorker.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker started') && resolve()));
-  const connection = { url: platform.env.REDIS_URL!, maxRetriesPerRequest: null };
-  const baselinePool = createPool(platform.env.DATABASE_URL!, 10, { preparedStatements: true });
-  const baselineQueue = new Queue('baseline', { connection, prefix: baselinePrefix });
-  const baselineEvents = new QueueEvents('baseline', { connection, prefix: baselinePrefix });
-  await baselineEvents.waitUntilReady();
+  const minimal = await startMinimalPipeline(platform.env, { concurrency: WORKER_CONCURRENCY, inFlight: Math.max(...CYCLE_CONCURRENCY) });
 
-  const platformCycle = async () => {
-    const user = cyclers[nextCycler++ % cyclers.length]!;
-    const start = performance.now();
-    const submitted = await postJson(`${api.baseUrl}/api/generate/image`, user.headers, body);
-    if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${submitted.text}`);
-    const { streamUrl } = JSON.parse(submitted.text) as { streamUrl: string };
-    const followed = await followJob(api.baseUrl + streamUrl, { headers: user.headers, agent: keptAlive });
-    if (followed.terminal !== 'succeeded') throw new Error(`job ended ${followed.terminal || 'without a terminal status'}`);
-    return performance.now() - start;
-  };
-  const baselineCycle = async () => {
-    const start = performance.now();
-    const id = randomUUID();
-    await baselinePool.query({ name: 'baseline-insert', text: `INSERT INTO baseline_jobs (id, prompt) VALUES ($1, 'benchmark')`, values: [id] });
-    const job = await baselineQueue.add('baseline', { id }, { jobId: id, priority: 1 });
-    await untilFinished(job, baselineEvents);
-    return performance.now() - start;
-  };
+  const platformCycle = () => timeImageJob(api.baseUrl, cyclers[nextCycler++ % cyclers.length]!.headers, body);
 
   for (const inFlight of CYCLE_CONCURRENCY) {
     const platformTimes: number[] = [];
     const baselineTimes: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       platformTimes.push(...(await runPool(JOBS_PER_ROUND, inFlight, platformCycle)));
-      baselineTimes.push(...(await runPool(JOBS_PER_ROUND, inFlight, baselineCycle)));
+      baselineTimes.push(...(await runPool(JOBS_PER_ROUND, inFlight, minimal.cycle)));
     }
     const ratio = median(platformTimes) / median(baselineTimes);
     console.log(`job cycle (${inFlight} in flight, ${platformTimes.length} jobs each):`);
@@ -148,11 +117,7 @@ try {
     floors.check(`job cycle, ${inFlight} in flight, ≤ 3× baseline (p50)`, ratio <= 3, `${ratio.toFixed(2)}×`);
   }
 
-  baselineWorker.kill('SIGTERM');
-  await baselineEvents.close();
-  await baselineQueue.obliterate({ force: true });
-  await baselineQueue.close();
-  await baselinePool.end();
+  await minimal.close();
 } finally {
   await platform.stop();
 }

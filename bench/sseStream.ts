@@ -157,3 +157,17 @@ export function postJson(url: string, headers: Record<string, string>, body: str
     req.end(body);
   });
 }
+
+/**
+ * One image job the way a client sees it: submit, then follow its stream on the same kept-alive
+ * connection to `succeeded`. Resolves with the time from the submit to the stream's end, in ms.
+ */
+export async function timeImageJob(baseUrl: string, headers: Record<string, string>, body: string): Promise<number> {
+  const start = performance.now();
+  const submitted = await postJson(`${baseUrl}/api/generate/image`, headers, body);
+  if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status}: ${submitted.text}`);
+  const { streamUrl } = JSON.parse(submitted.text) as { streamUrl: string };
+  const followed = await followJob(baseUrl + streamUrl, { headers, agent: keptAlive });
+  if (followed.terminal !== 'succeeded') throw new Error(`job ended ${followed.terminal || 'without a terminal status'}`);
+  return performance.now() - start;
+}

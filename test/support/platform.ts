@@ -99,9 +99,12 @@ export class TestPlatform {
     this.services = null;
   }
 
-  /** A real worker process; resolves once it has said it started. */
-  async startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-    const child = this.spawnRole('worker', { ...extraEnv, LOG_LEVEL: 'info' });
+  /**
+   * A real worker process; resolves once it has said it started. `bin` runs another checkout's
+   * `atelier` (bench/compareCycle.ts).
+   */
+  async startWorker(extraEnv: NodeJS.ProcessEnv = {}, options: { bin?: string } = {}): Promise<ChildProcess> {
+    const child = this.spawnRole('worker', { ...extraEnv, LOG_LEVEL: 'info' }, options.bin);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker started') && resolve());
       child.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));
@@ -110,9 +113,9 @@ export class TestPlatform {
   }
 
   /** A real API process on its own port (the in-process API keeps serving `baseUrl`); resolves once it answers. */
-  async startApiProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ process: ChildProcess; baseUrl: string }> {
+  async startApiProcess(extraEnv: NodeJS.ProcessEnv = {}, options: { bin?: string } = {}): Promise<{ process: ChildProcess; baseUrl: string }> {
     const port = await freePort();
-    const child = this.spawnRole('api', { PORT: String(port), ...extraEnv });
+    const child = this.spawnRole('api', { PORT: String(port), ...extraEnv }, options.bin);
     const baseUrl = `http://127.0.0.1:${port}`;
     for (let attempt = 0; ; attempt++) {
       if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode} before answering`);
@@ -130,10 +133,10 @@ export class TestPlatform {
    * Output is drained (a full pipe would stall the child) and errors go to this test's stderr.
    * With BENCH_CPU_PROFILE_DIR set, each child writes a V8 CPU profile there when it exits.
    */
-  private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv): ChildProcess {
+  private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv, bin = atelierBin): ChildProcess {
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const child = spawn(process.execPath, [...nodeArgs, atelierBin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, bin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     const output: string[] = [];
