@@ -8,8 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { createPool } from '@atelier/db';
-import { deleteKeys, spawnBenchProcess, stopProcess, untilFinished } from '../support.ts';
-import { Redis } from 'ioredis';
+import { spawnBenchProcess, stopProcess, untilFinished } from '../support.ts';
 
 export interface MinimalPipeline {
   /** Its worker process, for a caller that kills what it started when it fails. */
@@ -47,11 +46,9 @@ export async function startMinimalPipeline(env: NodeJS.ProcessEnv, options: { co
     async close() {
       await stopProcess(worker.child);
       await events.close();
+      await queue.obliterate({ force: true });
       await queue.close();
       await pool.end();
-      const redis = new Redis(env.REDIS_URL!);
-      await deleteKeys(redis, `${prefix}:*`);
-      redis.disconnect();
     },
   };
 }
