@@ -9,6 +9,7 @@ export const sseFrame = (type: string, json: string, id?: string): string => `${
 /** One Server-Sent Events response, written raw: no framework helper between us and the socket. */
 export class SseConnection {
   private closed = false;
+  private corked = false;
 
   constructor(private readonly response: ServerResponse) {}
 
@@ -68,6 +69,21 @@ export class SseConnection {
       this.response.destroy();
       return;
     }
+    this.corkForThisTick();
     this.response.write(chunk);
+  }
+
+  /**
+   * What is written in one tick goes out in one packet: the headers with the snapshot, or the
+   * events of one published batch with the end. Each socket write wakes the client.
+   */
+  private corkForThisTick(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.response.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.response.uncork();
+    });
   }
 }
