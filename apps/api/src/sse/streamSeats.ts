@@ -7,12 +7,21 @@ import type { ChainableCommander, Redis, Result } from 'ioredis';
  */
 const RENEWALS_PER_LIFETIME = 3;
 
+/**
+ * Seats given back are removed from Redis together this long after the first of them: one
+ * command for many ended streams instead of one each. Meanwhile the user's next claim in this
+ * process removes them first, so a stream reopened here never waits on its own released seat.
+ */
+const RELEASE_AFTER_MS = 100;
+
 // Seats are members of the user's sorted set, scored by when they expire (Redis's clock, so
-// API processes with different clocks agree). Claiming sweeps the expired ones first: a seat
-// of a process that died is gone one lifetime later, with no one to clean up after it.
+// API processes with different clocks agree). Claiming removes the seats this process has
+// released meanwhile (ARGV[4…]) and sweeps the expired ones: a seat of a process that died
+// is gone one lifetime later, with no one to clean up after it.
 const CLAIM_SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if #ARGV > 3 then redis.call('ZREM', KEYS[1], unpack(ARGV, 4)) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[3])
@@ -29,7 +38,7 @@ return 0`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    claimStreamSeat(key: string, lifetimeMs: number, max: number, seat: string): Result<number, Context>;
+    claimStreamSeat(key: string, lifetimeMs: number, max: number, seat: string, ...released: string[]): Result<number, Context>;
     renewStreamSeats(key: string, lifetimeMs: number, ...seats: string[]): Result<number, Context>;
   }
 }
@@ -48,6 +57,9 @@ export interface StreamSeat {
 export class StreamSeats {
   /** Seats held here, by user: what the renewal pass renews. */
   private readonly held = new Map<string, Set<string>>();
+  /** Seats given back here, by user, not yet removed from Redis. */
+  private readonly released = new Map<string, string[]>();
+  private releaseTimer: NodeJS.Timeout | null = null;
   private readonly processTag = randomBytes(6).toString('base64url');
   private nextSeat = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -61,6 +73,7 @@ export class StreamSeats {
     private readonly renewMs: number,
     /** Renewals and releases are not awaited by anyone; their failures go here. */
     private readonly onError: (error: Error) => void,
+    private readonly releaseAfterMs = RELEASE_AFTER_MS,
   ) {
     if (typeof (redis as Partial<Redis>).claimStreamSeat !== 'function') {
       redis.defineCommand('claimStreamSeat', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
@@ -75,7 +88,10 @@ export class StreamSeats {
   /** A seat for a new stream of the user's, or null when they already hold `maxPerUser`. */
   async claim(userId: string): Promise<StreamSeat | null> {
     const id = `${this.processTag}:${this.nextSeat++}`;
-    const granted = await this.redis.claimStreamSeat(this.key(userId), this.lifetimeMs, this.maxPerUser, id);
+    // Taken over by this claim; should it fail, they expire within their lifetime like any seat.
+    const released = this.released.get(userId) ?? [];
+    this.released.delete(userId);
+    const granted = await this.redis.claimStreamSeat(this.key(userId), this.lifetimeMs, this.maxPerUser, id, ...released);
     if (granted !== 1) return null;
     const seats = this.held.get(userId) ?? new Set<string>();
     seats.add(id);
@@ -84,12 +100,18 @@ export class StreamSeats {
     return { userId, id };
   }
 
-  /** Gives the seat back; should Redis not hear of it, the seat expires within its lifetime. */
+  /**
+   * Gives the seat back: removed from Redis within `releaseAfterMs`, or at once by the user's
+   * next claim here. Should Redis not hear of it, the seat expires within its lifetime.
+   */
   release(seat: StreamSeat): void {
     const seats = this.held.get(seat.userId);
     if (!seats?.delete(seat.id)) return;
     if (seats.size === 0) this.held.delete(seat.userId);
-    this.redis.zrem(this.key(seat.userId), seat.id).catch(this.onError);
+    const released = this.released.get(seat.userId);
+    if (released) released.push(seat.id);
+    else this.released.set(seat.userId, [seat.id]);
+    this.releaseTimer ??= setTimeout(() => void this.removeReleased(), this.releaseAfterMs);
     if (this.held.size > 0 || this.timer === null) return;
     clearInterval(this.timer);
     this.timer = null;
@@ -99,9 +121,18 @@ export class StreamSeats {
   async releaseAll(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    const pipeline = this.redis.pipeline();
-    for (const [userId, seats] of this.held) pipeline.zrem(this.key(userId), ...seats);
+    for (const [userId, seats] of this.held) this.released.set(userId, [...(this.released.get(userId) ?? []), ...seats]);
     this.held.clear();
+    await this.removeReleased();
+  }
+
+  private async removeReleased(): Promise<void> {
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    if (this.released.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [userId, seats] of this.released) pipeline.zrem(this.key(userId), ...seats);
+    this.released.clear();
     await this.run(pipeline);
   }
 
