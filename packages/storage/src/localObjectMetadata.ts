@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { lookup } from 'mime-types';
-import { nullIfMissingFile } from './missingFile.ts';
+import { isMissingFileError, nullIfMissingFile } from './missingFile.ts';
 import { stageFile, type StagedFile } from './stagedFile.ts';
 
 /**
@@ -36,7 +36,16 @@ export async function stageMetadata(objectPath: string, metadata: LocalObjectMet
   if (metadata.cacheControl !== undefined || metadata.contentType !== contentTypeOfName(objectPath)) {
     return stageFile(sidecarPath, JSON.stringify(metadata));
   }
-  return { commit: () => rmSync(sidecarPath, { force: true }), discard: () => {} };
+  return { commit: () => removeIfThere(sidecarPath), discard: () => {} };
+}
+
+/** One unlink, where `rmSync(…, { force: true })` first looks at the path twice: this runs for every output. */
+function removeIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (!isMissingFileError(error)) throw error;
+  }
 }
 
 /**
