@@ -34,6 +34,16 @@ describe('placeholderOf', () => {
     expect(componentsOf(placeholder.blurhash)).toEqual({ x: 2, y: 4 });
   });
 
+  it('measures a photo as it is shown: a quarter-turned JPEG (EXIF orientation 6) is as tall as it is stored wide', async () => {
+    const stored = await sharp({ create: { width: 400, height: 100, channels: 3, background: { r: 9, g: 9, b: 9 } } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const thumbnail = await thumbnailOf(stored);
+    expect(thumbnail).toMatchObject({ format: 'jpeg', sourceWidth: 100, sourceHeight: 400 });
+    expect(thumbnail.height).toBeGreaterThan(thumbnail.width);
+  });
+
   it('keeps the colour of the picture', async () => {
     const placeholder = await placeholderOf(await solid(512, 512, [30, 90, 220]));
     expect(averageOf(placeholder.blurhash)).toEqual([30, 90, 220]);
