@@ -253,7 +253,7 @@ try {
     writes += ins + upd + del;
     console.log(`  ${name.padEnd(22)} inserted ${ins.toFixed(2)}  updated ${upd.toFixed(2)}  deleted ${del.toFixed(2)}`);
   }
-  console.log(`${writes <= 3 ? 'GOAL MET' : 'GOAL MISSED'}  row writes per job ≤ 3: ${writes.toFixed(2)} (trigger writes included)`);
+  floors.goal('row writes per job ≤ 3', writes <= 3, `${writes.toFixed(2)} (trigger writes included)`);
   console.log(`streams resumed with Last-Event-ID after an early end: ${resumes}`);
   for (const failure of new Set(failures)) console.log(`  not succeeded: ${failure}`);
   floors.check('every job succeeded', failures.length === 0, `${failures.length} not succeeded`);
