@@ -87,6 +87,33 @@ describe('video', () => {
     const poster = await download(output.posterUrl as string);
     expect((await sharp(poster).metadata()).format).toBe('jpeg');
   });
+
+  it('serves the first frame the moment its event arrives: the row has it before the event goes out', async () => {
+    // Writing a preview key to the row takes a second here, so an event sent before that
+    // write would point at a frame the API cannot find yet.
+    await platform.pool.query(`
+      CREATE FUNCTION test_slow_preview_key() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.preview_key IS DISTINCT FROM OLD.preview_key THEN PERFORM pg_sleep(1); END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_slow_preview_key BEFORE UPDATE ON generation_jobs
+        FOR EACH ROW EXECUTE FUNCTION test_slow_preview_key();`);
+    try {
+      const answer = await postJson<{ streamUrl: string }>(platform, user, '/api/generate/video', {
+        prompt: 'a kite over dunes',
+        params: { seconds: 1, fps: 12, width: 160, height: 120, seed: 5 },
+      });
+      expect(answer.status).toBe(202);
+      const events = await readStream(platform.baseUrl + answer.body.streamUrl, user.headers, { until: (event) => event.type === 'preview' });
+      const preview = events.at(-1)!;
+      expect(preview.type).toBe('preview');
+      const frame = await sharp(await download(preview.data.firstFrameUrl as string)).metadata();
+      expect(frame).toMatchObject({ format: 'jpeg', width: 160, height: 120 });
+    } finally {
+      await platform.pool.query('DROP TRIGGER test_slow_preview_key ON generation_jobs; DROP FUNCTION test_slow_preview_key();');
+    }
+  });
 });
 
 describe('voice', () => {

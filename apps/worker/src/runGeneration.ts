@@ -132,15 +132,19 @@ async function storeFile(store: ObjectStore, job: JobRow, file: GeneratedFile | 
   return stored.key;
 }
 
-/** BlurHash first (it is what the person sees at once), then the stored frame for video. */
+/**
+ * BlurHash first (it is what the person sees at once), then the stored frame for video. The
+ * row takes them before the event goes out: the event's `firstFrameUrl` is served from the
+ * row's preview key, and a browser fetches it the moment the event arrives.
+ */
 async function announcePreview(deps: GenerationDeps, job: JobRow, image: PreviewImage, events: JobEventWriter): Promise<string> {
   const placeholder = await placeholderOf(image.data);
   // The preview may be a small early picture; the browser reserves the finished size.
   const { width = placeholder.width, height = placeholder.height } = job.params as { width?: number; height?: number };
   const { blurhash } = placeholder;
   const previewKey = image.isFirstFrame ? await storeFile(deps.store, job, image, 'first-frame.jpg') : undefined;
-  events.emit({ type: 'preview', blurhash, width, height, firstFrameUrl: previewKey ? jobFileUrl(job.id, 'preview') : undefined });
   await recordJobProgress(deps.pool, job.id, deps.workerId, { blurhash, previewKey });
+  events.emit({ type: 'preview', blurhash, width, height, firstFrameUrl: previewKey ? jobFileUrl(job.id, 'preview') : undefined });
   return blurhash;
 }
 
