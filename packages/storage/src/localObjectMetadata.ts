@@ -1,8 +1,7 @@
-import { unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { lookup } from 'mime-types';
-import { isMissingFileError, nullIfMissingFile } from './missingFile.ts';
+import { nullIfMissingFile, removeFileIfPresent } from './missingFile.ts';
 import { stageFile, type StagedFile } from './stagedFile.ts';
 
 /**
@@ -36,16 +35,8 @@ export async function stageMetadata(objectPath: string, metadata: LocalObjectMet
   if (metadata.cacheControl !== undefined || metadata.contentType !== contentTypeOfName(objectPath)) {
     return stageFile(sidecarPath, JSON.stringify(metadata));
   }
-  return { commit: () => removeIfThere(sidecarPath), discard: () => {} };
-}
-
-/** One unlink, where `rmSync(…, { force: true })` first looks at the path twice: this runs for every output. */
-function removeIfThere(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if (!isMissingFileError(error)) throw error;
-  }
+  // Runs for every output, so one unlink rather than rmSync's looks first.
+  return { commit: () => removeFileIfPresent(sidecarPath), discard: () => {} };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { unlinkSync } from 'node:fs';
+
 /**
  * A missing file is an ordinary answer for a store ("no such object"), not a failure. These
  * helpers turn exactly that case into null and let every other error through.
@@ -19,5 +21,14 @@ export async function nullIfMissingFile<T>(operation: Promise<T>): Promise<T | n
   } catch (error) {
     if (isMissingFileError(error)) return null;
     throw error;
+  }
+}
+
+/** Removes the file if there is one: one unlink, where `rmSync(…, { force: true })` first looks at the path twice. */
+export function removeFileIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (!isMissingFileError(error)) throw error;
   }
 }
