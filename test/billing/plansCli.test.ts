@@ -18,21 +18,29 @@ async function atelier(...args: string[]): Promise<Record<string, unknown>> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-/** The month after this one: every user made in this test was made before it began. */
+/**
+ * Every period in this file is derived from one clock read, so no month of the year can make
+ * two of them collide. `nextPeriod` is two months on: every user made here was made before it
+ * began, even when the file starts in a month's last second.
+ */
 const now = new Date();
-const nextPeriod = billingPeriod(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
+const periodAfter = (months: number) => billingPeriod(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + months, 1)));
+const nextPeriod = periodAfter(2);
+/** A year further on, for the direct grant test: the CLI test counts every grant of `nextPeriod`. */
+const [grantPeriod, followingPeriod] = [periodAfter(14), periodAfter(15)];
 
 describe('grantMonthlyCredits', () => {
   it("grants a plan's monthly credits once per user, month and plan", async () => {
     const { user } = await newUser();
-    expect(await grantMonthlyCredits(billing.platform.pool, user.id, 'free', '2027-01')).toBe(true);
-    expect(await grantMonthlyCredits(billing.platform.pool, user.id, 'free', '2027-01')).toBe(false);
+    const grant = (plan: 'free' | 'pro', period: string) => grantMonthlyCredits(billing.platform.pool, user.id, plan, period);
+    expect(await grant('free', grantPeriod)).toBe(true);
+    expect(await grant('free', grantPeriod)).toBe(false);
     // An upgrade within the month still earns the Pro grant; flipping back earns nothing more.
-    expect(await grantMonthlyCredits(billing.platform.pool, user.id, 'pro', '2027-01')).toBe(true);
-    expect(await grantMonthlyCredits(billing.platform.pool, user.id, 'free', '2027-01')).toBe(false);
-    expect(await grantMonthlyCredits(billing.platform.pool, user.id, 'free', '2027-02')).toBe(true);
+    expect(await grant('pro', grantPeriod)).toBe(true);
+    expect(await grant('free', grantPeriod)).toBe(false);
+    expect(await grant('free', followingPeriod)).toBe(true);
     expect((await account(user.id)).credits).toBe(plans.free.startingCredits + 2 * plans.free.monthlyCredits + plans.pro.monthlyCredits);
-    await expect(grantMonthlyCredits(billing.platform.pool, user.id, 'free', '2027-13')).rejects.toThrow(/YYYY-MM/);
+    await expect(grant('free', '2027-13')).rejects.toThrow(/YYYY-MM/);
   });
 });
 

@@ -19,6 +19,8 @@ export function readStream(
   options: { lastEventId?: string; until?: (event: ReceivedEvent, all: ReceivedEvent[]) => boolean; timeoutMs?: number } = {},
 ): Promise<ReceivedEvent[]> {
   const received: ReceivedEvent[] = [];
+  // EventSource dispatches the rest of a chunk after close(): what comes after the end is not the caller's.
+  let settled = false;
   return new Promise((resolve, reject) => {
     const source = new EventSource(url, {
       fetch: (input, init) =>
@@ -28,10 +30,12 @@ export function readStream(
         }),
     });
     const timer = setTimeout(() => {
+      settled = true;
       source.close();
       reject(new Error(`stream did not finish in time; saw ${received.map((e) => e.type).join(',')}`));
     }, options.timeoutMs ?? 30_000);
     const finish = () => {
+      settled = true;
       clearTimeout(timer);
       source.close();
       resolve(received);
@@ -39,7 +43,7 @@ export function readStream(
     for (const type of eventTypes) {
       source.addEventListener(type, (message) => {
         // EventSource reports its own connection errors as `error` too; those carry no data.
-        if (message.data === undefined) return;
+        if (settled || message.data === undefined) return;
         const event = { type, id: message.lastEventId, data: JSON.parse(message.data) as Record<string, unknown> };
         received.push(event);
         const terminal = type === 'status' && isTerminal(event.data.status as JobStatus);
@@ -47,6 +51,7 @@ export function readStream(
       });
     }
     source.onerror = (error) => {
+      if (settled) return;
       // A job that had already finished gets its snapshot and recorded events, then the end.
       const last = received.at(-1);
       if (last?.type === 'snapshot' && isTerminal((last.data.job as { status: JobStatus }).status)) {
@@ -55,6 +60,7 @@ export function readStream(
       }
       // The server ends the response after a terminal event; anything else before that is a failure.
       if (received.length === 0) {
+        settled = true;
         clearTimeout(timer);
         source.close();
         reject(new Error(`stream failed: ${error.message ?? error.code}`));
