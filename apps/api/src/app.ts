@@ -8,6 +8,7 @@ import { jobRoutes } from './routes/jobRoutes.ts';
 import { healthRoutes } from './routes/healthRoutes.ts';
 import { fileRoutes } from './routes/fileRoutes.ts';
 import { assetRoutes } from './routes/assetRoutes.ts';
+import { uploadRoutes } from './routes/uploadRoutes.ts';
 import { creditRoutes } from './routes/creditRoutes.ts';
 import { billingRoutes } from './routes/billingRoutes.ts';
 import { queueRoutes } from './routes/queueRoutes.ts';
@@ -51,6 +52,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(jobRoutes(services));
   await app.register(fileRoutes(services));
   await app.register(assetRoutes(services));
+  await app.register(uploadRoutes(services));
   await app.register(creditRoutes(services));
   await app.register(billingRoutes(services));
   await app.register(queueRoutes(services));

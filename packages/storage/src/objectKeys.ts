@@ -24,6 +24,15 @@ export function jobPrefix(userId: string, jobId: string): string {
   return prefix;
 }
 
+/** Where a person's uploaded picture lives: `users/{userId}/uploads/{assetId}.{extension}`. */
+export function uploadObjectKey(userId: string, assetId: string, extension: string): string {
+  assertNoSlash('userId', userId);
+  assertNoSlash('assetId', assetId);
+  const key = `users/${userId}/uploads/${assetId}.${extension}`;
+  assertValidObjectKey(key);
+  return key;
+}
+
 /** A `/` inside one part would silently move the file into another user's or job's folder. */
 function assertNoSlash(name: string, value: string): void {
   if (value.includes('/')) throw new AppError('bad_request', `${name} must not contain "/": ${JSON.stringify(value)}.`);

@@ -1,33 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError, JobKind } from '@atelier/contracts';
-import { decodeCursor, deleteAssetForUser, findAssetForUser, listAssetsForUser, type AssetRow } from '@atelier/db';
+import { decodeCursor, deleteAssetForUser, findAssetForUser, findAssetLineage, findAssetRecipe, listAssetsForUser } from '@atelier/db';
 import { jobPrefix } from '@atelier/storage';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
+import { assetView } from './assetView.ts';
 import { PageQuery, parseId } from './params.ts';
 
 const AssetQuery = PageQuery.extend({ kind: JobKind.optional() });
 const AssetFile = z.enum(['content', 'poster']);
-
-function assetView(asset: AssetRow) {
-  return {
-    id: asset.id,
-    jobId: asset.jobId,
-    kind: asset.kind,
-    url: `/api/assets/${asset.id}/content`,
-    posterUrl: asset.posterKey ? `/api/assets/${asset.id}/poster` : null,
-    contentType: asset.contentType,
-    bytes: asset.bytes,
-    width: asset.width,
-    height: asset.height,
-    durationSeconds: asset.durationSeconds,
-    blurhash: asset.blurhash,
-    peaks: asset.peaks,
-    prompt: asset.prompt,
-    createdAt: asset.createdAt.toISOString(),
-  };
-}
 
 export function assetRoutes(services: ApiServices) {
   const findOwned = async (userId: string, id: unknown) => {
@@ -47,9 +29,18 @@ export function assetRoutes(services: ApiServices) {
       return { items: page.items.map(assetView), nextCursor: page.nextCursor };
     });
 
-    app.get<{ Params: { id: string } }>('/api/assets/:id', async (request) => ({
-      asset: assetView(await findOwned(currentUser(request).id, request.params.id)),
-    }));
+    /** The asset and what made it: model, prompt, params (with the seed), inputs and parent. */
+    app.get<{ Params: { id: string } }>('/api/assets/:id', async (request) => {
+      const asset = await findOwned(currentUser(request).id, request.params.id);
+      return { asset: assetView(asset), recipe: await findAssetRecipe(services.pool, asset) };
+    });
+
+    app.get<{ Params: { id: string } }>('/api/assets/:id/lineage', async (request) => {
+      const asset = await findOwned(currentUser(request).id, request.params.id);
+      const lineage = await findAssetLineage(services.pool, asset.userId, asset.id);
+      const view = ({ asset, depth }: (typeof lineage.ancestors)[number]) => ({ depth, asset: assetView(asset) });
+      return { asset: assetView(asset), ancestors: lineage.ancestors.map(view), descendants: lineage.descendants.map(view) };
+    });
 
     app.get<{ Params: { id: string; file: string } }>('/api/assets/:id/:file', async (request, reply) => {
       const file = AssetFile.safeParse(request.params.file);
@@ -61,12 +52,12 @@ export function assetRoutes(services: ApiServices) {
       return reply.header('cache-control', 'private, no-store').redirect(url, 302);
     });
 
-    /** Removes the asset and every object of its job. */
+    /** Removes the asset and its objects: every object of its job, or the uploaded picture. */
     app.delete<{ Params: { id: string } }>('/api/assets/:id', async (request, reply) => {
       const user = currentUser(request);
       const asset = await deleteAssetForUser(services.pool, user.id, parseId(request.params.id, 'asset_not_found'));
       if (!asset) throw new AppError('asset_not_found');
-      await services.store.deletePrefix(jobPrefix(user.id, asset.jobId));
+      await (asset.jobId ? services.store.deletePrefix(jobPrefix(user.id, asset.jobId)) : services.store.delete(asset.storageKey));
       return reply.status(204).send();
     });
   };
