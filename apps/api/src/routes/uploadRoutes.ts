@@ -14,7 +14,7 @@ async function uploadedFile(app: FastifyInstance, request: FastifyRequest): Prom
   if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the picture as multipart/form-data, in the field "file".');
   try {
     const file = await request.file();
-    if (!file || file.fieldname !== 'file') throw new AppError('validation_failed', 'file: send the picture in the multipart field "file".');
+    if (file?.fieldname !== 'file') throw new AppError('validation_failed', 'file: send the picture in the multipart field "file".');
     return await file.toBuffer();
   } catch (error) {
     if (error instanceof app.multipartErrors.RequestFileTooLargeError) throw new AppError('upload_too_large');
