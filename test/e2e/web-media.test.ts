@@ -155,6 +155,31 @@ describe('the web app against the real API and workers', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('steps through the gallery in the lightbox with the keyboard, beside what made each result', async () => {
+    // The gallery is newest first: the last of morePictures opens, and → goes to older ones.
+    await galleryTile(page, morePictures.at(-1)!).getByRole('button').click();
+    const dialog = page.getByRole('dialog');
+    const heading = dialog.getByRole('heading');
+    const recipe = dialog.getByRole('definition');
+    await expect(heading.textContent()).resolves.toBe(morePictures.at(-1));
+    await dialog.getByText('seed', { exact: true }).waitFor();
+    await expect(recipe.allTextContents()).resolves.toEqual(expect.arrayContaining(['512', '384', '12']));
+    await expect(dialog.getByRole('button', { name: 'Previous result' }).isDisabled()).resolves.toBe(true);
+
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((last) => document.querySelector('dialog h2')?.textContent !== last, morePictures.at(-1));
+    await expect(heading.textContent()).resolves.toBe(morePictures.at(-2));
+    await page.keyboard.press('ArrowRight');
+    await expect(heading.textContent()).resolves.toBe(morePictures.at(-3));
+    await page.keyboard.press('ArrowLeft');
+    await expect(heading.textContent()).resolves.toBe(morePictures.at(-2));
+    await dialog.locator('img.media.is-loaded').waitFor();
+    await settled(page);
+    await page.screenshot({ path: `${screenshots}web-lightbox.png` });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('said nothing alarming on the console', () => {
     expect(describeConsole(problems.consoleErrors)).toEqual([]);
     expect(problems.pageErrors.map(String)).toEqual([]);

@@ -86,7 +86,10 @@ export async function insertUploadedAsset(db: Queryable, asset: UploadedAsset): 
 /** What made an asset: its job's prompt, params (the seed among them), inputs and parent. Null for an upload. */
 export interface AssetRecipe {
   jobId: string;
+  kind: JobKind;
   prompt: string;
+  /** Credits the job cost. */
+  cost: number;
   params: Record<string, unknown>;
   inputs: Record<string, string>;
   parentAssetId: string | null;
@@ -95,7 +98,7 @@ export interface AssetRecipe {
 export async function findAssetRecipe(db: Queryable, asset: AssetRow): Promise<AssetRecipe | null> {
   if (asset.jobId === null) return null;
   const { rows } = await db.query<AssetRecipe>(
-    `SELECT id AS "jobId", prompt, params, inputs, parent_asset_id AS "parentAssetId" FROM generation_jobs WHERE id = $1 AND user_id = $2`,
+    `SELECT id AS "jobId", kind, prompt, cost, params, inputs, parent_asset_id AS "parentAssetId" FROM generation_jobs WHERE id = $1 AND user_id = $2`,
     [asset.jobId, asset.userId],
   );
   return rows[0] ?? null;

@@ -4,13 +4,15 @@ import { isTerminal } from '@atelier/contracts';
 import type { JobKind, JobView } from '@atelier/contracts';
 import { apiFetch } from './client.ts';
 import { ApiError } from './errors.ts';
-import type { Asset, CreditsPage, GenerateResponse, Me, Page } from './types.ts';
+import type { Asset, AssetDetails, AssetLineage, CreditsPage, GenerateResponse, Me, Page } from './types.ts';
 
 export const queryKeys = {
   me: ['me'] as const,
   jobs: ['jobs'] as const,
   assets: (kind: JobKind | 'all') => ['assets', kind] as const,
   allAssets: ['assets'] as const,
+  assetDetails: (id: string) => ['assets', 'details', id] as const,
+  assetLineage: (id: string) => ['assets', 'lineage', id] as const,
   credits: ['credits'] as const,
 };
 
@@ -52,6 +54,13 @@ export const useAssets = (kind: JobKind | 'all') =>
       apiFetch<Page<Asset>>(withQuery('/api/assets', { kind: kind === 'all' ? null : kind, cursor: pageParam, limit: 24 }), { signal }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+
+/** An asset with what made it: model, prompt, params and seed, cost, inputs and parent. */
+export const useAssetDetails = (id: string) =>
+  useQuery({ queryKey: queryKeys.assetDetails(id), queryFn: ({ signal }) => apiFetch<AssetDetails>(`/api/assets/${id}`, { signal }) });
+
+export const useAssetLineage = (id: string) =>
+  useQuery({ queryKey: queryKeys.assetLineage(id), queryFn: ({ signal }) => apiFetch<AssetLineage>(`/api/assets/${id}/lineage`, { signal }) });
 
 export const useCredits = () =>
   useInfiniteQuery({

@@ -34,6 +34,30 @@ export interface Asset {
   prompt: string;
   createdAt: string;
   jobId: string | null;
+  /** `upload` for a person's own picture; `generation` for what a job made. */
+  source?: 'generation' | 'upload';
+}
+
+/** What made an asset (GET /api/assets/{id}); null for an upload. */
+export interface AssetRecipe {
+  jobId: string;
+  kind: JobKind;
+  prompt: string;
+  cost: number;
+  params: Record<string, unknown>;
+  inputs: Record<string, string>;
+  parentAssetId: string | null;
+}
+
+export interface AssetDetails {
+  asset: Asset;
+  recipe: AssetRecipe | null;
+}
+
+export interface AssetLineage {
+  asset: Asset;
+  ancestors: { depth: number; asset: Asset }[];
+  descendants: { depth: number; asset: Asset }[];
 }
 
 export const creditKinds = ['grant', 'reserve', 'charge', 'refund'] as const;

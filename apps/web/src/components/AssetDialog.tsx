@@ -5,10 +5,24 @@ import { downloadName, formatDate, formatSeconds, kindLabels } from '../lib/form
 import { BlurhashCanvas } from './BlurhashCanvas.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { FadeImage } from './FadeImage.tsx';
+import { AssetRecipe } from './AssetRecipe.tsx';
 import { VoicePlayer } from './VoicePlayer.tsx';
 
-/** One asset, large, with download and delete. A native modal dialog: Esc closes, focus is kept inside. */
-export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => void }) {
+interface AssetDialogProps {
+  asset: Asset;
+  onClose: () => void;
+  /** Open another result: a parent or child named in the recipe. */
+  onOpen: (asset: Asset) => void;
+  /** ← and → step through the gallery; absent at either end. */
+  onPrevious?: () => void;
+  onNext?: () => void;
+}
+
+/**
+ * The lightbox: one asset, large, with what made it, download and delete, ← and → to step
+ * through the gallery. A native modal dialog: Esc closes, focus is kept inside.
+ */
+export function AssetDialog({ asset, onClose, onOpen, onPrevious, onNext }: AssetDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteAsset();
@@ -20,12 +34,23 @@ export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => v
     if (dialog && !dialog.open) dialog.showModal();
     return () => dialog?.close();
   }, []);
+  // A delete half-confirmed for one result is not confirmed for the next.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the reset is keyed on the asset shown
+  useEffect(() => setConfirming(false), [asset.id]);
 
   return (
     <dialog
       ref={ref}
       className="asset-dialog"
       aria-labelledby="asset-dialog-title"
+      onKeyDown={(event) => {
+        // The players' own controls take the arrows while they have focus.
+        if (event.target instanceof HTMLMediaElement) return;
+        const step = event.key === 'ArrowLeft' ? onPrevious : event.key === 'ArrowRight' ? onNext : undefined;
+        if (!step) return;
+        event.preventDefault();
+        step();
+      }}
       // `close` is queued: one from an earlier close() can land after the dialog was shown again
       // (StrictMode runs the effect twice in development). Only a dialog still closed is done.
       onClose={(event) => {
@@ -61,6 +86,7 @@ export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => v
           {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ''}
           {asset.durationSeconds ? ` · ${formatSeconds(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
         </p>
+        <AssetRecipe asset={asset} onOpen={onOpen} />
         <div className="job-actions">
           <a className="button button-primary" href={asset.url} download={downloadName(asset.kind, asset.prompt, asset.contentType)}>
             Download
@@ -74,6 +100,19 @@ export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => v
               Delete
             </button>
           )}
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={onPrevious}
+            disabled={!onPrevious}
+            aria-label="Previous result"
+            aria-keyshortcuts="ArrowLeft"
+          >
+            ←
+          </button>
+          <button type="button" className="button button-quiet" onClick={onNext} disabled={!onNext} aria-label="Next result" aria-keyshortcuts="ArrowRight">
+            →
+          </button>
           <button type="button" className="button button-quiet" onClick={onClose}>
             Close
           </button>

@@ -18,6 +18,8 @@ export function GalleryPage() {
   const assets = useAssets(kind);
   const [open, setOpen] = useState<Asset | null>(null);
   const items = assets.data?.pages.flatMap((page) => page.items) ?? [];
+  // A parent or child opened from the recipe may not be on the loaded pages: then there is no step.
+  const openAt = open ? items.findIndex((item) => item.id === open.id) : -1;
 
   return (
     <div className="page">
@@ -49,7 +51,15 @@ export function GalleryPage() {
         ))}
       </ul>
       <LoadMore hasMore={assets.hasNextPage} loading={assets.isFetchingNextPage} onLoad={() => void assets.fetchNextPage()} />
-      {open ? <AssetDialog asset={open} onClose={() => setOpen(null)} /> : null}
+      {open ? (
+        <AssetDialog
+          asset={open}
+          onClose={() => setOpen(null)}
+          onOpen={setOpen}
+          onPrevious={openAt > 0 ? () => setOpen(items[openAt - 1]!) : undefined}
+          onNext={openAt >= 0 && openAt < items.length - 1 ? () => setOpen(items[openAt + 1]!) : undefined}
+        />
+      ) : null}
     </div>
   );
 }
