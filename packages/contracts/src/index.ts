@@ -4,3 +4,4 @@ export * from './events.ts';
 export * from './plans.ts';
 export * from './pricing.ts';
 export * from './queue.ts';
+export * from './webhooks.ts';
