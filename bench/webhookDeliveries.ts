@@ -61,7 +61,12 @@ async function baseline(): Promise<number> {
     const body = bodyOf(id);
     const answer = await fetch(receiver.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader([secret], id, timestamp, body) },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader([secret], id, timestamp, body),
+      },
       body,
     });
     await answer.text();

@@ -37,13 +37,15 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const eventsOf = async (jobId: string, as: TestUser = user) => (await getJson<{ items: WebhookEventView[] }>(platform, as, `/api/jobs/${jobId}/webhooks`)).body.items;
+const eventsOf = async (jobId: string, as: TestUser = user) =>
+  (await getJson<{ items: WebhookEventView[] }>(platform, as, `/api/jobs/${jobId}/webhooks`)).body.items;
 const settledEvents = (jobId: string, count: number) =>
   waitFor(`${count} settled webhook events of ${jobId}`, async () => {
     const events = await eventsOf(jobId);
     return events.length === count && events.every((event) => event.status !== 'pending') && events;
   });
-const submitWithWebhook = (webhook: string, extra: Record<string, unknown> = {}) => submit(platform.baseUrl, user, 'image', { ...quickImage, webhook, ...extra });
+const submitWithWebhook = (webhook: string, extra: Record<string, unknown> = {}) =>
+  submit(platform.baseUrl, user, 'image', { ...quickImage, webhook, ...extra });
 
 describe('webhook deliveries', () => {
   it('a finished job POSTs its view once, signed with the account secret, verified by the reference implementation; the attempt is listed', async () => {

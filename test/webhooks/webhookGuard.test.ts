@@ -46,9 +46,10 @@ describe('a submit with a webhook the server will not call', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe(code);
     expect(answer.body.error.message).not.toBe('');
-    const { rows } = await platform.pool.query('SELECT count(*)::int AS jobs, (SELECT credits FROM users WHERE id = $1) AS credits FROM generation_jobs WHERE user_id = $1', [
-      user.user.id,
-    ]);
+    const { rows } = await platform.pool.query(
+      'SELECT count(*)::int AS jobs, (SELECT credits FROM users WHERE id = $1) AS credits FROM generation_jobs WHERE user_id = $1',
+      [user.user.id],
+    );
     expect(rows[0]).toEqual({ jobs: 0, credits: 100 });
   });
 });

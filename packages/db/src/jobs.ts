@@ -74,7 +74,8 @@ const insertJobStatement = preparedStatement(
  * can be overrun. When refused, nothing is written and the reason is returned.
  */
 export async function insertJobWithReservation(db: Queryable, job: NewJob): Promise<JobRow | SubmitRefusal> {
-  const { rows } = await db.query<JobRow>(insertJobStatement([
+  const { rows } = await db.query<JobRow>(
+    insertJobStatement([
       job.userId,
       job.kind,
       job.prompt,
@@ -84,7 +85,8 @@ export async function insertJobWithReservation(db: Queryable, job: NewJob): Prom
       job.maxActiveJobs,
       job.webhook?.url ?? null,
       job.webhook?.events ?? null,
-    ]));
+    ]),
+  );
   if (rows[0]) return rows[0];
   const { rows: users } = await db.query<{ credits: number }>(`SELECT credits FROM users WHERE id = $1`, [job.userId]);
   return (users[0]?.credits ?? 0) < job.cost ? 'insufficient_credits' : 'too_many_active_jobs';

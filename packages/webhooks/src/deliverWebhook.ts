@@ -1,5 +1,14 @@
 import { AppError, webhookEventType, webhookIdOf, type WebhookDeliveryPayload } from '@atelier/contracts';
-import { ensureWebhookSecret, findWebhookDelivery, fixWebhookBody, jobView, recordWebhookAttempt, type Pool, type WebhookAttempt, type WebhookOutcome } from '@atelier/db';
+import {
+  ensureWebhookSecret,
+  findWebhookDelivery,
+  fixWebhookBody,
+  jobView,
+  recordWebhookAttempt,
+  type Pool,
+  type WebhookAttempt,
+  type WebhookOutcome,
+} from '@atelier/db';
 import { postWebhook, type WebhookAgents } from './postWebhook.ts';
 import { retryDelayMs, type RetrySchedule } from './retrySchedule.ts';
 import { signatureHeader } from './signature.ts';
@@ -52,7 +61,11 @@ export async function deliverWebhook(deps: DeliveryDeps, payload: WebhookDeliver
   const webhookId = webhookIdOf(eventId);
   const timestamp = Math.floor(deps.now() / 1000);
   const signing = secrets.previousSecret ? [secrets.secret, secrets.previousSecret] : [secrets.secret];
-  const headers = { 'webhook-id': webhookId, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(signing, webhookId, timestamp, body) };
+  const headers = {
+    'webhook-id': webhookId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatureHeader(signing, webhookId, timestamp, body),
+  };
   const url = callableUrl(webhookUrl, deps);
   const result = url instanceof URL ? await postWebhook(url, headers, body, deps) : { statusCode: null, durationMs: 0, response: null, error: url };
   const verdict = verdictOf(result);

@@ -20,7 +20,12 @@ export const webhookDeliveryHandler = (deps: DeliveryDeps) => async (job: Job<We
 };
 
 /** Deliveries in their own worker beside the generation worker, so a slow receiver never holds a job slot. */
-export function createWebhookDeliveryWorker(connection: ConnectionOptions, prefix: string, concurrency: number, deps: DeliveryDeps): Worker<WebhookDeliveryPayload> {
+export function createWebhookDeliveryWorker(
+  connection: ConnectionOptions,
+  prefix: string,
+  concurrency: number,
+  deps: DeliveryDeps,
+): Worker<WebhookDeliveryPayload> {
   return new Worker<WebhookDeliveryPayload>(queues.webhookDelivery.name, webhookDeliveryHandler(deps), {
     connection,
     prefix,

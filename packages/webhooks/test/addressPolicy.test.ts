@@ -28,7 +28,9 @@ const refused = [
 describe('the address policy', () => {
   it.each(refused)('refuses %s (%s)', (address) => expect(isCallableAddress(address)).toBe(false));
 
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows the public address %s', (address) => expect(isCallableAddress(address)).toBe(true));
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('allows the public address %s', (address) =>
+    expect(isCallableAddress(address)).toBe(true),
+  );
 });
 
 const policy = { allowHttp: false, allowPrivate: false };
@@ -49,7 +51,14 @@ describe('a webhook URL at submit', () => {
   });
 
   it('refuses literal and named hosts that resolve to addresses webhooks do not call', async () => {
-    for (const url of ['https://127.0.0.1/h', 'https://[::1]/h', 'https://[::ffff:7f00:1]/h', 'https://169.254.169.254/latest', 'https://2130706433/h', 'https://localhost/h']) {
+    for (const url of [
+      'https://127.0.0.1/h',
+      'https://[::1]/h',
+      'https://[::ffff:7f00:1]/h',
+      'https://169.254.169.254/latest',
+      'https://2130706433/h',
+      'https://localhost/h',
+    ]) {
       expect(await codeOf(() => checkWebhookUrl(url, policy)), url).toBe('webhook_url_refused');
     }
   });

@@ -5,7 +5,11 @@ import { keyOfSecret, newWebhookSecret, signatureHeader, signatureOf } from '@at
 // The reference implementation of Standard Webhooks checks our signatures; the timestamp is
 // taken from the clock at the time of the test, since the reference refuses old ones.
 const now = () => Math.floor(Date.now() / 1000);
-const headersOf = (id: string, timestamp: number, signature: string) => ({ 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature });
+const headersOf = (id: string, timestamp: number, signature: string) => ({
+  'webhook-id': id,
+  'webhook-timestamp': String(timestamp),
+  'webhook-signature': signature,
+});
 
 describe('Standard Webhooks signatures', () => {
   it('a secret is whsec_ and 32 random bytes in base64', () => {
