@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookEventView } from '@atelier/contracts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { getJson } from '../support/api.ts';
-import { readStream } from '../support/sseClient.ts';
 import { verified, WebhookReceiver } from '../webhooks/support/webhookReceiver.ts';
-import { slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
+import { killWorkerMidRun, slowVideo, waitFor, waitForStatus } from './support/jobs.ts';
 
 /** Short locks so a dead worker's job is taken over within about 3 s, as in crashedWorker.test.ts. */
 const workerEnv = { WORKER_CONCURRENCY: '1', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000', VIDEO_ENGINE: 'local' };
@@ -25,14 +24,8 @@ afterAll(async () => {
 describe('a webhook of a job whose worker was killed', () => {
   it('SIGKILL mid-run, another worker finishes: one `start` for the round and exactly one `completed`, from the worker that finished', async () => {
     const secret = (await getJson<{ secret: string }>(platform, user, '/api/webhooks/secret')).body.secret;
-    const first = await platform.startWorker(workerEnv);
-    const job = await submit(platform.baseUrl, user, 'video', { ...slowVideo, webhook: receiver.url('crash'), webhookEvents: ['start', 'completed'] });
-    await readStream(platform.baseUrl + job.streamUrl, user.headers, {
-      until: (event) => event.type === 'progress' && (event.data.percent as number) >= 50,
-      timeoutMs: 40_000,
-    });
-    first.kill('SIGKILL');
-    const second = await platform.startWorker(workerEnv);
+    const body = { ...slowVideo, webhook: receiver.url('crash'), webhookEvents: ['start', 'completed'] };
+    const { job, second } = await killWorkerMidRun(platform, user, body, workerEnv);
     await waitForStatus(platform, job.id, ['succeeded', 'failed'], 60_000);
 
     const events = await waitFor('both events delivered', async () => {
