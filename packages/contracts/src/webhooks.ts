@@ -37,7 +37,7 @@ const eventsByStatus: Record<JobStatus, readonly WebhookEvent[]> = {
 export const webhookEventsOf = (status: JobStatus, subscribed: readonly string[]): WebhookEvent[] =>
   eventsByStatus[status].filter((event) => subscribed.includes(event));
 
-/** The Standard Webhooks payload: `type`, when the event happened, and the job as the API shows it. */
+/** The payload's `type` (Standard Webhooks: dot-separated): `job.start`, `job.output`, `job.completed`. */
 export const webhookEventType = (event: WebhookEvent) => `job.${event}`;
 
 /** The `webhook-id` of an outbox row: the same on every attempt, with no `.` (the signed content is `id.timestamp.body`). */
