@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobError } from '@atelier/contracts';
 import { createEngines, type Engine } from '@atelier/engines';
+import { createWebhookDeliveryQueue, WebhookNotifier } from '@atelier/webhooks';
 import { createDeadLetterQueue } from '@atelier/queue';
 import { LocalDiskStore } from '@atelier/storage';
 import { workerConfigSchema } from '../../apps/worker/src/config.ts';
@@ -47,6 +48,7 @@ describe('an output that fails its check', () => {
       workerId: 'test-worker',
       log: pino({ level: 'silent' }),
       deadLetters: createDeadLetterQueue(platform.redis, platform.env.QUEUE_PREFIX!),
+      webhooks: new WebhookNotifier(createWebhookDeliveryQueue(platform.redis, platform.env.QUEUE_PREFIX!), pino({ level: 'silent' })),
     };
 
     const failure = await runGeneration(deps, job.id, new AbortController().signal).then(

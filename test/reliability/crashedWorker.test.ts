@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeadLetterQueue } from '@atelier/queue';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
-import { readStream } from '../support/sseClient.ts';
-import { creditMovesOf, expectExactLedger, historyOf, jobRow, sleep, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
+import { creditMovesOf, expectExactLedger, killWorkerMidRun, historyOf, jobRow, sleep, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
 
 /** Short locks so a dead worker's job is taken over within about 3 s (lock 2 s + check every 1 s). */
 const workerEnv = { WORKER_CONCURRENCY: '1', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000', VIDEO_ENGINE: 'local' };
@@ -34,14 +33,7 @@ const waitUntilRunningOn = (id: string, worker: ChildProcess) =>
 
 describe('a worker killed mid-job', () => {
   it('SIGKILL at about 50 %: a second worker runs it from the start, two workers in the history, charged once', async () => {
-    const first = await platform.startWorker(workerEnv);
-    const job = await submit(platform.baseUrl, user, 'video', slowVideo);
-    await readStream(platform.baseUrl + job.streamUrl, user.headers, {
-      until: (event) => event.type === 'progress' && (event.data.percent as number) >= 50,
-      timeoutMs: 40_000,
-    });
-    first.kill('SIGKILL');
-    const second = await platform.startWorker(workerEnv);
+    const { job, second } = await killWorkerMidRun(platform, user, slowVideo, workerEnv);
 
     await waitForStatus(platform, job.id, ['succeeded', 'failed'], 60_000);
     const row = await jobRow(platform, job.id);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiServices } from './services.ts';
 import { registerErrorHandler } from './plugins/errorHandler.ts';
 import { generateRoutes } from './routes/generateRoutes.ts';
+import { webhookRoutes } from './routes/webhookRoutes.ts';
 import { jobRoutes } from './routes/jobRoutes.ts';
 import { healthRoutes } from './routes/healthRoutes.ts';
 import { fileRoutes } from './routes/fileRoutes.ts';
@@ -50,6 +51,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(healthRoutes(services));
   await app.register(generateRoutes(services));
   await app.register(jobRoutes(services));
+  await app.register(webhookRoutes(services));
   await app.register(fileRoutes(services));
   await app.register(assetRoutes(services));
   await app.register(uploadRoutes(services));

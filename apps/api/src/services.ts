@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createPool, type Pool } from '@atelier/db';
 import { createGenerationQueue, createRedis, JobEventHub, type GenerationQueue } from '@atelier/queue';
 import { createObjectStore, type ObjectStore } from '@atelier/storage';
+import { createWebhookDeliveryQueue, WebhookNotifier } from '@atelier/webhooks';
 import type { ApiConfig } from './config.ts';
 import { SseRegistry } from './sse/sseRegistry.ts';
 import { StreamSeats } from './sse/streamSeats.ts';
@@ -26,6 +27,8 @@ export interface ApiServices {
   queuePositions: QueuePositionTicker;
   store: ObjectStore;
   authCache: ApiKeyCache;
+  /** Queues the webhook deliveries a transition made here (a cancel) owes. */
+  webhooks: WebhookNotifier;
   /** Served at GET /metrics. */
   metrics: Registry;
   close(): Promise<void>;
@@ -48,6 +51,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     logRedisError('stream seats'),
   );
   const waitEstimator = new WaitEstimator(pool);
+  const webhookQueue = createWebhookDeliveryQueue(redis, config.QUEUE_PREFIX);
+  webhookQueue.on('error', logRedisError('webhook queue'));
   const authCache = new ApiKeyCache(pool, config.DATABASE_URL, config.AUTH_CACHE_TTL_MS, log);
   authCache.start();
   return {
@@ -63,13 +68,14 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     queuePositions: new QueuePositionTicker(redis, config.QUEUE_PREFIX, waitEstimator, config.QUEUE_POSITION_INTERVAL_MS, log),
     store: createObjectStore(config),
     authCache,
+    webhooks: new WebhookNotifier(webhookQueue, log),
     metrics: createApiMetrics({ pool, queue, streams, log }),
     async close() {
       streams.closeAll();
       events.close();
       await streamSeats.releaseAll();
       await authCache.close();
-      await queue.close();
+      await Promise.all([queue.close(), webhookQueue.close()]);
       subscriber.disconnect();
       redis.disconnect();
       await pool.end();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { queues } from '@atelier/contracts';
-import { databaseConfig, engineConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+import { databaseConfig, engineConfig, logConfig, port, positiveInt, redisConfig, storageConfig, webhookPolicyConfig } from '@atelier/config';
 
 export const workerConfigSchema = z.object({
   ...databaseConfig,
@@ -8,6 +8,14 @@ export const workerConfigSchema = z.object({
   ...storageConfig,
   ...engineConfig,
   ...logConfig,
+  ...webhookPolicyConfig,
+  /** Webhook deliveries in flight at once per worker process: they wait on the network, not on a core. */
+  WEBHOOK_CONCURRENCY: positiveInt(32),
+  /** Each delivery attempt's deadline. */
+  WEBHOOK_TIMEOUT_MS: positiveInt(queues.webhookDelivery.timeoutMs),
+  /** The wait after a delivery's first failed attempt; it doubles up to WEBHOOK_RETRY_MAX_DELAY_MS (see queues.webhookDelivery). */
+  WEBHOOK_RETRY_FIRST_DELAY_MS: positiveInt(queues.webhookDelivery.firstDelayMs),
+  WEBHOOK_RETRY_MAX_DELAY_MS: positiveInt(queues.webhookDelivery.maxDelayMs),
   WORKER_CONCURRENCY: positiveInt(2),
   /** How often the worker reads the admin's concurrency override (PUT /api/admin/queue/concurrency). */
   WORKER_SETTINGS_POLL_MS: positiveInt(5_000),

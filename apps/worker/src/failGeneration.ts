@@ -36,6 +36,7 @@ export async function failGeneration(deps: FailureDeps, jobId: string, failure: 
     events.flush(),
     deps.store.deletePrefix(jobPrefix(job.userId, jobId)),
     addDeadLetter(deps.deadLetters, { jobId, kind: job.kind, error: { code: failure.code, message: failure.message }, attempts: job.attempts }),
+    deps.webhooks.notify(job, 'failed'),
   ]);
   return true;
 }

@@ -7,6 +7,7 @@ import { createEngines } from '@atelier/engines';
 import { checkEvictionPolicy, createDeadLetterQueue, createGenerationQueue, createRedis, onCancel } from '@atelier/queue';
 import { setImageThreadsPerPicture } from '@atelier/media';
 import { createObjectStore } from '@atelier/storage';
+import { createWebhookAgents, createWebhookDeliveryQueue, createWebhookDeliveryWorker, sweepWebhookEvents, WebhookNotifier } from '@atelier/webhooks';
 import { workerConfigSchema } from './config.ts';
 import { generationProcessor, RecordedFailure } from './generationProcessor.ts';
 import { failGeneration, stalledTooOften } from './failGeneration.ts';
@@ -48,7 +49,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   await onCancel(subscriber, (jobId) => running.get(jobId)?.abort(new Error('canceled')));
 
   const store = withConfirmedUploads(createObjectStore(config), config.STORAGE_PUT_RETRIES, config.STORAGE_PUT_RETRY_DELAY_MS);
-  const deps = { pool, redis, store, engines: createEngines(config), workerId, log, deadLetters };
+  const webhooks = new WebhookNotifier(createWebhookDeliveryQueue(redis, config.QUEUE_PREFIX), log);
+  const deps = { pool, redis, store, engines: createEngines(config), workerId, log, deadLetters, webhooks };
   const timeoutMs = { image: config.JOB_TIMEOUT_IMAGE_MS, video: config.JOB_TIMEOUT_VIDEO_MS, voice: config.JOB_TIMEOUT_VOICE_MS };
   const metrics = new WorkerMetrics(config.WORKER_CONCURRENCY);
   const handlers = {
@@ -65,6 +67,16 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     name: workerId,
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  const deliveries = createWebhookDeliveryWorker(redis, config.QUEUE_PREFIX, config.WEBHOOK_CONCURRENCY, {
+    pool,
+    agents: createWebhookAgents(),
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    allowHttp: config.WEBHOOK_ALLOW_HTTP,
+    retry: { firstDelayMs: config.WEBHOOK_RETRY_FIRST_DELAY_MS, maxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS, jitter: queues.webhookDelivery.jitter },
+    now: Date.now,
+  });
+  deliveries.on('error', (error) => log.error({ err: error }, 'webhook delivery worker error'));
   // This process was frozen past its lock (or cut off from Redis) and another worker may run
   // the job now: stop the engine instead of finishing work whose completion would be refused.
   worker.on('lockRenewalFailed', (jobIds: string[]) => {
@@ -95,8 +107,13 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
       (failure: Error) => log.error({ err: failure, job_id: job.id }, 'could not finish a job the queue gave up; the reconciler will'),
     );
   });
+  const sweepWebhooks = async () => {
+    const queued = await sweepWebhookEvents(pool, webhooks.queue, config.RECONCILE_MIN_AGE_MS);
+    if (queued > 0) log.warn({ queued }, 'reconciler queued webhook events that were never queued or that Redis lost');
+  };
   const stopPeriodic = [
     runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(deps, queue, config.RECONCILE_MIN_AGE_MS, log), log),
+    runPeriodically('webhook-sweep', config.RECONCILE_INTERVAL_MS, () => sweepWebhooks(), log),
     runPeriodically('promote', config.PROMOTE_INTERVAL_MS, () => promoteAgedJobs(pool, queue, config.QUEUE_PROMOTE_AFTER_MS, log), log),
     runPeriodically('concurrency', config.WORKER_SETTINGS_POLL_MS, followOverride, log),
     // Idempotency-Key answers are promised for 24 hours; keep them two days, then let them go.
@@ -113,9 +130,9 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
       log.error('shutdown did not finish in time; exiting');
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS + 15_000).unref();
-    await worker.close();
+    await Promise.all([worker.close(), deliveries.close()]);
     clearTimeout(grace);
-    await Promise.all([queue.close(), deadLetters.close(), closeMetrics?.()]);
+    await Promise.all([queue.close(), deadLetters.close(), webhooks.queue.close(), closeMetrics?.()]);
     subscriber.disconnect();
     redis.disconnect();
     await pool.end();

@@ -5,6 +5,7 @@ import { claimJob, completeJob, recordJobProgress, type JobRow, type Pool } from
 import type { Engine, GeneratedFile, PreviewImage } from '@atelier/engines';
 import { placeholderOf, validateOutput, type OutputExpectation } from '@atelier/media';
 import { jobObjectKey, jobPrefix, type ObjectStore } from '@atelier/storage';
+import type { WebhookNotifier } from '@atelier/webhooks';
 import { JobEventWriter } from './jobEventWriter.ts';
 
 export interface GenerationDeps {
@@ -14,6 +15,7 @@ export interface GenerationDeps {
   engines: Record<JobKind, Engine>;
   workerId: string;
   log: Logger;
+  webhooks: WebhookNotifier;
 }
 
 /** The row takes coarse progress at most this often; the event stream takes every step. */
@@ -54,6 +56,8 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
   }
   const events = new JobEventWriter(deps.redis, job.id);
   events.emit({ type: 'status', status: 'running', workerId: deps.workerId });
+  // Not awaited: the engine need not wait on Redis; notify logs its own failures and the outbox keeps the event.
+  void deps.webhooks.notify(job, 'running');
 
   let lastRowWrite = Date.now();
   let previewBlurhash: string | null = null;
@@ -124,7 +128,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
     assetId,
   });
   events.emit({ type: 'status', status: 'succeeded' });
-  await events.flush();
+  await Promise.all([events.flush(), deps.webhooks.notify(job, 'succeeded')]);
 }
 
 async function storeFile(store: ObjectStore, job: JobRow, file: GeneratedFile | PreviewImage, name: string): Promise<string> {

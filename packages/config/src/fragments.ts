@@ -85,3 +85,11 @@ export const logConfig = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 };
+
+/** Where webhooks may go; the API checks at submit, the worker again at delivery. */
+export const webhookPolicyConfig = {
+  /** Allow webhook URLs on loopback, private, link-local and other non-public addresses (`atelier up` sets it, for local receivers). */
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
+  /** Allow plain `http:` webhook URLs (`atelier up` sets it); otherwise only `https:`. */
+  WEBHOOK_ALLOW_HTTP: flag(false),
+};

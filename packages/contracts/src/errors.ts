@@ -37,6 +37,11 @@ export const errorCodes = {
   auth_not_configured: { status: 501, message: 'Sign-in is not configured on this server.' },
   email_in_use: { status: 409, message: 'Another account already uses this email address.' },
   billing_not_configured: { status: 501, message: 'Billing is not configured on this server.' },
+  webhook_url_invalid: { status: 400, message: 'The webhook URL is malformed or uses a scheme this server does not allow.' },
+  webhook_url_refused: {
+    status: 400,
+    message: 'The webhook URL resolves to an address this server does not call (loopback, private, link-local, multicast or metadata).',
+  },
   webhook_signature_invalid: { status: 400, message: 'The webhook signature is not valid.' },
   plan_already_active: { status: 409, message: 'This account is already on that plan.' },
   billing_provider_failed: { status: 502, message: 'The payment provider did not answer as expected; try again shortly.' },

@@ -5,3 +5,4 @@ export * from './plans.ts';
 export * from './pricing.ts';
 export * from './queue.ts';
 export * from './uploads.ts';
+export * from './webhooks.ts';

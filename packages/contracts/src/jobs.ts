@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AppError } from './errors.ts';
+import { defaultWebhookEvents, webhookFields } from './webhooks.ts';
 
 export const jobKinds = ['image', 'video', 'voice'] as const;
 export const JobKind = z.enum(jobKinds);
@@ -53,16 +55,18 @@ export type VideoParams = z.infer<typeof VideoParams>;
 export type VoiceParams = z.infer<typeof VoiceParams>;
 export type ParamsOf<K extends JobKind> = z.infer<(typeof paramsByKind)[K]>;
 
-export const GenerateBody = z.object({ prompt: Prompt, params: z.record(z.string(), z.unknown()).optional() }).strict();
+export const GenerateBody = z.object({ prompt: Prompt, params: z.record(z.string(), z.unknown()).optional(), ...webhookFields }).strict();
 
 /** Parse a submit body for one kind; params get their defaults and a seed is always set. */
 export function parseGenerateBody(kind: JobKind, body: unknown) {
-  const { prompt, params } = GenerateBody.parse(body);
+  const { prompt, params, webhook: url, webhookEvents } = GenerateBody.parse(body);
+  if (url === undefined && webhookEvents !== undefined) throw new AppError('validation_failed', 'webhookEvents: needs a webhook to send them to');
+  const webhook = url === undefined ? null : { url, events: [...new Set(webhookEvents ?? defaultWebhookEvents)] };
   const parsed = paramsByKind[kind].parse(params ?? {}) as Record<string, unknown>;
   if ('seed' in paramsByKind[kind].shape && parsed.seed === undefined) {
     parsed.seed = Math.floor(Math.random() * 2 ** 31);
   }
-  return { prompt, params: parsed };
+  return { prompt, params: parsed, webhook };
 }
 
 /** The job state machine: `queued → running → succeeded | failed | canceled`, retry `running → queued`. */

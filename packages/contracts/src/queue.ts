@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobKind } from './jobs.ts';
+import { WebhookEvent } from './webhooks.ts';
 
 /**
  * Every queue, its job name, payload schema and policy in one place. A worker refuses to
@@ -7,6 +8,9 @@ import { JobKind } from './jobs.ts';
  */
 export const GenerationPayload = z.object({ jobId: z.string().uuid(), kind: JobKind, requestId: z.string().optional() });
 export type GenerationPayload = z.infer<typeof GenerationPayload>;
+
+export const WebhookDeliveryPayload = z.object({ jobId: z.string().uuid(), reservationRound: z.number().int().positive(), event: WebhookEvent });
+export type WebhookDeliveryPayload = z.infer<typeof WebhookDeliveryPayload>;
 
 export const queues = {
   generation: {
@@ -30,6 +34,25 @@ export const queues = {
     name: 'generation-dead-letter',
     jobName: 'dead',
     payload: GenerationPayload.extend({ error: z.object({ code: z.string(), message: z.string() }), attempts: z.number().int() }),
+  },
+  /**
+   * One entry per webhook event (entry id from job, round and event: adding it twice is a
+   * no-op), apart from the generation queue so a slow receiver never holds a job slot.
+   */
+  webhookDelivery: {
+    name: 'webhook-delivery',
+    jobName: 'deliver',
+    payload: WebhookDeliveryPayload,
+    /** Each attempt's deadline, connection and answer included. */
+    timeoutMs: 10_000,
+    /**
+     * Backoff doubles from `firstDelayMs` up to `maxDelayMs` (plus up to 20 % jitter): 5 s,
+     * 10 s … 43 min, then hourly. 36 attempts span 26 h at the least, past the 24 h promised.
+     */
+    attempts: 36,
+    firstDelayMs: 5_000,
+    maxDelayMs: 3_600_000,
+    jitter: 0.2,
   },
 } as const;
 

@@ -21,6 +21,9 @@ export interface JobRow {
   blurhash: string | null;
   previewKey: string | null;
   outputKey: string | null;
+  /** Where the job's webhook events go, and which ones (null: no webhook). */
+  webhookUrl: string | null;
+  webhookEvents: string[] | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -28,11 +31,12 @@ export interface JobRow {
   createdAtText: string;
 }
 
-const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "userId", ${t}.kind, ${t}.prompt, ${t}.params,
+/** The columns of a JobRow, from `t`. */
+export const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "userId", ${t}.kind, ${t}.prompt, ${t}.params,
   ${t}.status, ${t}.priority, ${t}.progress, ${t}.cost, ${t}.worker_id AS "workerId", ${t}.attempts,
   ${t}.reservation_round AS "reservationRound",
   ${t}.error_code AS "errorCode", ${t}.error_message AS "errorMessage", ${t}.blurhash, ${t}.preview_key AS "previewKey",
-  ${t}.output_key AS "outputKey", ${t}.created_at AS "createdAt", ${t}.started_at AS "startedAt",
+  ${t}.output_key AS "outputKey", ${t}.webhook_url AS "webhookUrl", ${t}.webhook_events AS "webhookEvents", ${t}.created_at AS "createdAt", ${t}.started_at AS "startedAt",
   ${t}.finished_at AS "finishedAt", ${t}.created_at::text AS "createdAtText"`;
 
 export interface NewJob {
@@ -44,6 +48,7 @@ export interface NewJob {
   cost: number;
   /** The plan's limit on jobs waiting or running at once. */
   maxActiveJobs: number;
+  webhook?: { url: string; events: string[] } | null;
 }
 
 export type SubmitRefusal = 'insufficient_credits' | 'too_many_active_jobs';
@@ -53,8 +58,8 @@ const insertJobStatement = preparedStatement(
   `WITH debit AS (
      UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 AND active_jobs < $7 RETURNING id
    ), j AS (
-     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost)
-     SELECT $1, $2, $3, $4, $5, $6 FROM debit RETURNING *
+     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, webhook_url, webhook_events)
+     SELECT $1, $2, $3, $4, $5, $6, $8, $9 FROM debit RETURNING *
    ), r AS (
      INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
      SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
@@ -69,7 +74,19 @@ const insertJobStatement = preparedStatement(
  * can be overrun. When refused, nothing is written and the reason is returned.
  */
 export async function insertJobWithReservation(db: Queryable, job: NewJob): Promise<JobRow | SubmitRefusal> {
-  const { rows } = await db.query<JobRow>(insertJobStatement([job.userId, job.kind, job.prompt, job.params, job.priority, job.cost, job.maxActiveJobs]));
+  const { rows } = await db.query<JobRow>(
+    insertJobStatement([
+      job.userId,
+      job.kind,
+      job.prompt,
+      job.params,
+      job.priority,
+      job.cost,
+      job.maxActiveJobs,
+      job.webhook?.url ?? null,
+      job.webhook?.events ?? null,
+    ]),
+  );
   if (rows[0]) return rows[0];
   const { rows: users } = await db.query<{ credits: number }>(`SELECT credits FROM users WHERE id = $1`, [job.userId]);
   return (users[0]?.credits ?? 0) < job.cost ? 'insufficient_credits' : 'too_many_active_jobs';

@@ -1,6 +1,23 @@
 import { expect } from 'vitest';
 import { ledgerBalance } from '@atelier/db';
 import type { TestPlatform, TestUser } from '../../support/platform.ts';
+import { readStream } from '../../support/sseClient.ts';
+
+/**
+ * Start a worker, submit `body` as a video job, SIGKILL the worker once the job's stream says
+ * 50 %, and start another: a death mid-run, as crashedWorker.test.ts and webhookCrashedWorker.test.ts use it.
+ */
+export async function killWorkerMidRun(platform: TestPlatform, user: TestUser, body: unknown, workerEnv: NodeJS.ProcessEnv) {
+  const first = await platform.startWorker(workerEnv);
+  const job = await submit(platform.baseUrl, user, 'video', body);
+  await readStream(platform.baseUrl + job.streamUrl, user.headers, {
+    until: (event) => event.type === 'progress' && (event.data.percent as number) >= 50,
+    timeoutMs: 40_000,
+  });
+  first.kill('SIGKILL');
+  const second = await platform.startWorker(workerEnv);
+  return { job, second };
+}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

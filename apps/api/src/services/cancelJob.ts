@@ -24,5 +24,6 @@ export async function cancelJob(services: ApiServices, user: User, jobId: string
   await services.queue.remove(jobId).catch((error: Error) => services.log.info({ err: error, job_id: jobId }, 'canceled job is held by a worker'));
   await publishCancel(services.redis, jobId);
   await appendJobEvent(services.redis, jobId, { type: 'status', status: 'canceled' });
+  await services.webhooks.notify(job, 'canceled');
   return job;
 }

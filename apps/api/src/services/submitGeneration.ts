@@ -11,6 +11,7 @@ import {
   type User,
 } from '@atelier/db';
 import { enqueueGeneration } from '@atelier/queue';
+import { checkWebhookUrl } from '@atelier/webhooks';
 import type { ApiServices } from '../services.ts';
 import { jobStreamPath, jobView } from '../jobView.ts';
 
@@ -33,8 +34,17 @@ const canonicalJson = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
-async function createJob(db: Queryable, request: SubmitRequest) {
-  const { prompt, params } = parseGenerateBody(request.kind, request.body);
+type ParsedSubmit = ReturnType<typeof parseGenerateBody>;
+
+/** The body, with its webhook URL checked against the operator's policy (a DNS lookup: before any transaction). */
+async function parseSubmit(services: ApiServices, request: SubmitRequest): Promise<ParsedSubmit> {
+  const parsed = parseGenerateBody(request.kind, request.body);
+  if (!parsed.webhook) return parsed;
+  const policy = { allowHttp: services.config.WEBHOOK_ALLOW_HTTP, allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE };
+  return { ...parsed, webhook: { ...parsed.webhook, url: await checkWebhookUrl(parsed.webhook.url, policy) } };
+}
+
+async function createJob(db: Queryable, request: SubmitRequest, { prompt, params, webhook }: ParsedSubmit) {
   const plan = plans[request.user.plan];
   const job = await insertJobWithReservation(db, {
     userId: request.user.id,
@@ -44,6 +54,7 @@ async function createJob(db: Queryable, request: SubmitRequest) {
     priority: plan.queuePriority,
     cost: costOf(request.kind, prompt, params),
     maxActiveJobs: plan.maxActiveJobs,
+    webhook,
   });
   if (typeof job === 'string') throw new AppError(job);
   return job;
@@ -57,7 +68,9 @@ const acceptedBody = (job: JobRow) => ({ job: jobView(job), streamUrl: jobStream
  * Idempotency-Key the first answer is stored with the job and every replay gets it again.
  */
 export async function submitGeneration(services: ApiServices, request: SubmitRequest): Promise<SubmitResult> {
-  const created = request.idempotencyKey === null ? await createJob(services.pool, request) : await createJobOnce(services, request, request.idempotencyKey);
+  const parsed = await parseSubmit(services, request);
+  const created =
+    request.idempotencyKey === null ? await createJob(services.pool, request, parsed) : await createJobOnce(services, request, parsed, request.idempotencyKey);
   if ('statusCode' in created) return created;
 
   try {
@@ -71,7 +84,7 @@ export async function submitGeneration(services: ApiServices, request: SubmitReq
 }
 
 /** The new job, or the stored answer to the first request with this key. */
-async function createJobOnce(services: ApiServices, request: SubmitRequest, key: string): Promise<JobRow | SubmitResult> {
+async function createJobOnce(services: ApiServices, request: SubmitRequest, parsed: ParsedSubmit, key: string): Promise<JobRow | SubmitResult> {
   const requestHash = createHash('sha256')
     .update(`${request.kind}\n${canonicalJson(request.body)}`)
     .digest();
@@ -81,7 +94,7 @@ async function createJobOnce(services: ApiServices, request: SubmitRequest, key:
       if (!stored.requestHash.equals(requestHash)) throw new AppError('idempotency_key_reused');
       return { statusCode: stored.statusCode, body: stored.response };
     }
-    const job = await createJob(client, request);
+    const job = await createJob(client, request, parsed);
     await storeIdempotentResponse(client, request.user.id, key, job.id, 202, acceptedBody(job));
     return job;
   });

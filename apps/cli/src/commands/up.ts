@@ -152,6 +152,9 @@ export async function runUp(): Promise<void> {
         env.REDIS_URL = redis.url;
       }
       env.STORAGE_LOCAL_DIR = config.STORAGE_LOCAL_DIR ?? resolve(dataDir, 'objects');
+      // A machine trying Atelier out receives its webhooks on itself, over plain http; an operator's own value wins.
+      env.WEBHOOK_ALLOW_PRIVATE ??= 'true';
+      env.WEBHOOK_ALLOW_HTTP ??= 'true';
       await migrate(database.url);
       // For `atelier users create` and the other commands, while this runs.
       if (!config.DATABASE_URL) started.push(await publishRunningDatabaseUrl(dataDir, database.url));
