@@ -5,7 +5,10 @@ export interface EngineInput<K extends JobKind> {
   params: ParamsOf<K>;
 }
 
-/** An early picture of the result: the worker turns it into a BlurHash (and, for video, a stored first frame). */
+/**
+ * An early picture of the result: the worker turns it into a BlurHash and, for a video's first
+ * frame or a sampling step, stores it and sends its URL.
+ */
 export interface PreviewImage {
   data: Buffer;
   contentType: 'image/png' | 'image/jpeg';
@@ -14,6 +17,11 @@ export interface PreviewImage {
   height: number;
   /** True for a video's frame 0: the worker stores it and sends its URL. */
   isFirstFrame?: boolean;
+  /**
+   * True for a picture of the result while a model samples it, one of many: `data` is a small
+   * JPEG, which the worker stores and sends with a `url`, so a person watches the picture form.
+   */
+  isSamplingStep?: boolean;
 }
 
 export interface EngineContext {
