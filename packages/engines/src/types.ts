@@ -45,8 +45,22 @@ export interface GeneratedFile {
   peaks?: number[];
 }
 
+/** A generation already handed to its device's own queue (see `Engine.prepare`). */
+export interface PreparedGeneration {
+  /** Follows the generation to its files; as `generate` does, with the job's context from now on. */
+  run(ctx: EngineContext): Promise<GeneratedFile[]>;
+  /** Takes it back out of the device's queue (or stops it): for a job that will not `run` after all. */
+  discard(): Promise<void>;
+}
+
 export interface Engine<K extends JobKind = JobKind> {
   readonly kind: K;
   readonly name: string;
   generate(input: EngineInput<K>, ctx: EngineContext): Promise<GeneratedFile[]>;
+  /**
+   * Engines whose device keeps a queue of its own (ComfyUI) submit ahead: the worker prepares
+   * the next job while the current one runs, so the device goes from one to the next without
+   * waiting on our downloads and bookkeeping. `generate(input, ctx)` is `prepare` then `run`.
+   */
+  prepare?(input: EngineInput<K>, signal: AbortSignal): Promise<PreparedGeneration>;
 }
