@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ImageParams } from '@atelier/contracts';
+import { ImageParams, VideoParams } from '@atelier/contracts';
+import { validateOutput } from '@atelier/media';
 import { checkComfyUiWorkflow, createComfyUiClient, createComfyUiEngine, describeComfyUiServer, type ComfyUiClient } from '../src/index.ts';
 import { comfyUiServer } from './support/comfyUiServer.ts';
 import { failureOf } from './support/failureOf.ts';
@@ -190,6 +191,28 @@ describe('ComfyUI engine', () => {
     expect(() =>
       createComfyUiEngine({ kind: 'image', client, workflow, bindings: { ...bindings, seed: '30.inputs.seed' }, output: '9', name: 'comfyui/sdxl-turbo' }),
     ).toThrow('comfyui/sdxl-turbo: bindings.seed: "30.inputs.seed" points at node 30, which the workflow does not have');
+  });
+});
+
+describe('ComfyUI video engine', () => {
+  it('turns the film its output node saved into ours, frame 0 first as the poster', async () => {
+    const videoWorkflow = {
+      '1': { class_type: 'EmptyLatentImage', inputs: { width: 160, height: 120, batch_size: 12 } },
+      '2': { class_type: 'KSampler', inputs: { seed: 0, steps: 2, latent_image: ['1', 0] } },
+      '3': { class_type: 'SaveVideo', inputs: { video: ['2', 0], filename_prefix: 'video/atelier', format: 'mp4', codec: 'h264' } },
+    };
+    const videoEngine = createComfyUiEngine({ kind: 'video', client, workflow: videoWorkflow, bindings: { seed: '2.inputs.seed' }, output: '3' });
+    const recording = recordingContext();
+    const files = await videoEngine.generate(
+      { prompt: 'waves', params: VideoParams.parse({ seconds: 1, fps: 12, width: 160, height: 120, seed: 3 }) },
+      recording.ctx,
+    );
+    expect(files.map((file) => [file.role, file.contentType])).toEqual([
+      ['output', 'video/mp4'],
+      ['poster', 'image/jpeg'],
+    ]);
+    await expect(validateOutput(files[0]!, { width: 160, height: 120, durationSeconds: 1 })).resolves.toMatchObject({ width: 160, height: 120 });
+    expect(recording.previews().at(-1)!.image.isFirstFrame).toBe(true);
   });
 });
 

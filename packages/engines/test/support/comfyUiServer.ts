@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { sendBytes, sendJson } from './loopbackServer.ts';
+import { fixtures } from './mediaFixtures.ts';
 
 /** How the loopback ComfyUI behaves from now on; every field may be changed between tests. */
 export interface ComfyUiBehaviour {
@@ -50,7 +51,11 @@ const nodeClasses = {
   },
   VAEDecode: { required: { samples: ['LATENT'], vae: ['VAE'] } },
   SaveImage: { required: { images: ['IMAGE'], filename_prefix: ['STRING', { default: 'ComfyUI' }] }, hidden: { prompt: 'PROMPT' } },
+  SaveVideo: {
+    required: { video: ['VIDEO'], filename_prefix: ['STRING', { default: 'video/ComfyUI' }], format: [['auto', 'mp4']], codec: [['auto', 'h264']] },
+  },
 };
+const outputClasses = new Set(['SaveImage', 'SaveVideo']);
 
 /** A binary preview as ComfyUI frames it: event type 1 (PREVIEW_IMAGE), format 1 (JPEG), the image. */
 export function previewFrame(jpeg: Buffer): Buffer {
@@ -139,17 +144,22 @@ export async function comfyUiServer(behaviour: ComfyUiBehaviour) {
           }
         }
       }
-      if (class_type === 'SaveImage') {
+      if (outputClasses.has(class_type)) {
         const latent = Object.values(prompt.workflow).find((each) => each.class_type === 'EmptyLatentImage')!.inputs;
-        const filename = `${inputs.filename_prefix}_${String(prompt.number).padStart(5, '0')}_.png`;
+        const [width, height] = [latent.width as number, latent.height as number];
+        const video = class_type === 'SaveVideo';
+        const filename = `${inputs.filename_prefix}_${String(prompt.number).padStart(5, '0')}_.${video ? 'mp4' : 'png'}`;
         const background = { r: 200, g: 120, b: 40 };
         files.set(
           filename,
-          await sharp({ create: { width: latent.width as number, height: latent.height as number, channels: 3, background } })
-            .png()
-            .toBuffer(),
+          video
+            ? await fixtures.mp4(width, height, 1)
+            : await sharp({ create: { width, height, channels: 3, background } })
+                .png()
+                .toBuffer(),
         );
-        outputs[node] = { images: [{ filename, subfolder: '', type: 'output' }] };
+        // SaveVideo lists its file under `images` too, marked animated, as ComfyUI's core node does.
+        outputs[node] = { images: [{ filename, subfolder: '', type: 'output' }], ...(video ? { animated: [true] } : {}) };
         send(prompt, 'executed', { node, display_node: node, output: outputs[node] });
       }
       done.push(node);
@@ -217,12 +227,12 @@ export async function comfyUiServer(behaviour: ComfyUiBehaviour) {
     if (route === 'GET /view') {
       const file = files.get(url.searchParams.get('filename') ?? '');
       if (!file || url.searchParams.get('type') !== 'output') return response.writeHead(404).end();
-      return sendBytes(response, 'image/png', file);
+      return sendBytes(response, url.searchParams.get('filename')!.endsWith('.mp4') ? 'video/mp4' : 'image/png', file);
     }
     if (route === 'GET /object_info') {
       const info = Object.entries(nodeClasses).map(([name, input]) => [
         name,
-        { input, input_order: { required: Object.keys(input.required) }, name, output_node: name === 'SaveImage' },
+        { input, input_order: { required: Object.keys(input.required) }, name, output_node: outputClasses.has(name) },
       ]);
       return sendJson(response, 200, Object.fromEntries(info));
     }
@@ -306,6 +316,6 @@ function executionOrder(workflow: Workflow): string[] {
     }
     order.push(node);
   };
-  for (const [node, { class_type }] of Object.entries(workflow)) if (class_type === 'SaveImage') visit(node);
+  for (const [node, { class_type }] of Object.entries(workflow)) if (outputClasses.has(class_type)) visit(node);
   return order;
 }
