@@ -79,6 +79,13 @@ describe('ComfyUI engine', () => {
     expect(server.log.indexOf(`GET /history/${id}`)).toBeGreaterThan(dropped);
   });
 
+  it('counts a prompt the server forgot in a restart as unavailable, to be retried', async () => {
+    server.behave({ msPerPrompt: 400, dropSocketAtStep: 1, restart: true });
+    const failure = await failureOf(engine().generate(input(), recordingContext().ctx));
+    expect(failure).toMatchObject({ code: 'provider_unavailable', retryable: true });
+    expect(failure.message).toContain(`no longer knows prompt ${promptIdOf()}`);
+  });
+
   it('interrupts its prompt when the job is canceled while it runs', async () => {
     server.behave({ msPerPrompt: 5_000 });
     const recording = recordingContext({ abortOn: (event) => event.type === 'progress' && event.percent > 0 });

@@ -20,6 +20,8 @@ export interface ComfyUiBehaviour {
   errorAtStep?: number;
   /** The server drops the client's socket once, at this step of the next prompt, and goes on. */
   dropSocketAtStep?: number;
+  /** With `dropSocketAtStep`: the server restarts there instead, forgetting the prompt and its queue. */
+  restart?: boolean;
 }
 
 type Workflow = Record<string, { class_type: string; inputs: Record<string, unknown> }>;
@@ -80,6 +82,9 @@ export async function comfyUiServer(behaviour: ComfyUiBehaviour) {
   const pending: Prompt[] = [];
   const history: Record<string, unknown> = {};
   const files = new Map<string, Buffer>();
+  /** When each prompt ran, and when each preview frame went out (performance.now(), this process's clock). */
+  const timeline: Array<{ id: string; startedAt: number; endedAt: number }> = [];
+  const frameSentAt: number[] = [];
   let running: Prompt | undefined;
   let number = 0;
   let dropped = false;
@@ -137,10 +142,16 @@ export async function comfyUiServer(behaviour: ComfyUiBehaviour) {
           }
           send(prompt, 'progress', { value: step, max: steps, node });
           sockets.get(prompt.clientId)?.send(previewFrame(previews[step % previews.length]!));
+          frameSentAt.push(performance.now());
           if (behave.dropSocketAtStep === step && !dropped) {
             dropped = true;
             log.push(`dropped socket ${prompt.id}`);
             sockets.get(prompt.clientId)?.terminate();
+            if (behave.restart) {
+              log.push(`restarted ${prompt.id}`);
+              pending.splice(0);
+              return;
+            }
           }
         }
       }
@@ -173,7 +184,9 @@ export async function comfyUiServer(behaviour: ComfyUiBehaviour) {
     if (running) return;
     while (pending.length > 0) {
       running = pending.shift()!;
+      const startedAt = performance.now();
       await execute(running);
+      timeline.push({ id: running.id, startedAt, endedAt: performance.now() });
       running = undefined;
     }
   }
@@ -288,6 +301,8 @@ export async function comfyUiServer(behaviour: ComfyUiBehaviour) {
   return {
     url: `http://127.0.0.1:${port}`,
     log,
+    timeline,
+    frameSentAt,
     submitted,
     /** Behave differently from now on. */
     behave(next: ComfyUiBehaviour) {
