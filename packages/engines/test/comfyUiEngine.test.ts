@@ -69,6 +69,14 @@ describe('ComfyUI engine', () => {
     expect(workflow['6'].inputs.text).toBe('');
   });
 
+  it('keeps the picture at the workflow’s own size when the model’s params set none', async () => {
+    const recording = recordingContext();
+    const [file] = await engine().generate({ prompt: 'a fox', params: { seed: 3, steps: 2 } as ImageParams }, recording.ctx);
+    expect(server.submitted.at(-1)!.prompt['5']!.inputs).toMatchObject({ width: 512, height: 512 });
+    expect(file).toMatchObject({ width: 512, height: 512, contentType: 'image/png' });
+    expect(recording.previews()[0]!.image).toMatchObject({ width: 64, height: 64 });
+  });
+
   it('reads /history after its socket drops mid-prompt, and still returns the picture', async () => {
     server.behave({ msPerPrompt: 400, dropSocketAtStep: 1 });
     const [file] = await engine().generate(input(), recordingContext().ctx);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '@atelier/config';
-import { JobError, type ImageParams, type VideoParams } from '@atelier/contracts';
+import sharp from 'sharp';
+import { JobError, type VideoParams } from '@atelier/contracts';
 import { conformImage } from '../image/conformImage.ts';
 import { progressReporter } from '../progressReporter.ts';
 import type { Engine, EngineContext, EngineInput, GeneratedFile, PreparedGeneration } from '../types.ts';
@@ -13,6 +14,7 @@ import { outputFileOf } from './outputFile.ts';
 import type { PreviewFrame } from './previewFrame.ts';
 import { previewThrottle } from './previewThrottle.ts';
 import { type PromptRun, promptRun } from './promptRun.ts';
+import { resultSizeOf } from './resultSize.ts';
 import { samplingPreviewOf } from './samplingPreview.ts';
 import { untilAborted } from './untilAborted.ts';
 
@@ -76,24 +78,20 @@ export function createComfyUiEngine<K extends ComfyUiKind>(options: ComfyUiEngin
   }
 
   async function follow(run: PromptRun, input: EngineInput<K>, ctx: EngineContext): Promise<GeneratedFile[]> {
-    const { width, height } = input.params as ImageParams | VideoParams;
+    const size = resultSizeOf(input.params);
     const report = progressReporter(ctx.progress);
-    const previews = previewRelay(ctx, previewIntervalMs, width, height);
+    const previews = previewRelay(ctx, previewIntervalMs, size);
     run.attach({ progress: (fraction) => report(fraction * RUNNING_PERCENT, 'running'), preview: previews.offer });
     try {
       const saved = await untilAborted(run.outcome(), ctx.signal);
       await previews.settled();
       report(RUNNING_PERCENT + 2, 'downloading');
       const data = await client.http.view(ctx.signal, fileOf(saved, output));
-      const files =
-        kind === 'image'
-          ? [{ role: 'output' as const, data: await conformImage(data, width, height), contentType: 'image/png', extension: 'png', width, height }]
-          : await deliverProviderVideo(data, input.params as VideoParams, ctx);
+      const files = kind === 'image' ? [await imageOutput(data, size)] : await deliverProviderVideo(data, input.params as VideoParams, ctx);
       report(100, 'done');
       return files;
     } catch (error) {
-      if (ctx.signal.aborted)
-        await cancelPrompt(client.http, run.promptId).catch((failure: unknown) => client.warn(`could not cancel ComfyUI prompt ${run.promptId}`, failure));
+      if (ctx.signal.aborted) withdraw(run.promptId);
       throw error;
     } finally {
       run.dispose();
@@ -116,14 +114,14 @@ export function createComfyUiEngine<K extends ComfyUiKind>(options: ComfyUiEngin
  * stores each before the next): a frame that comes while one is being stored is dropped, a
  * newer one follows soon. A preview that fails fails the job, as with every engine.
  */
-function previewRelay(ctx: EngineContext, intervalMs: number, width: number, height: number) {
+function previewRelay(ctx: EngineContext, intervalMs: number, size: { width: number; height: number } | undefined) {
   const throttle = previewThrottle(intervalMs);
   let inFlight: Promise<void> | undefined;
   let failure: unknown;
   return {
     offer(frame: PreviewFrame): void {
       if (inFlight || failure !== undefined || !throttle.admit()) return;
-      inFlight = samplingPreviewOf(frame, width, height)
+      inFlight = samplingPreviewOf(frame, size)
         .then((image) => ctx.preview(image))
         .catch((error: unknown) => {
           failure = error;
@@ -138,6 +136,17 @@ function previewRelay(ctx: EngineContext, intervalMs: number, width: number, hei
       if (failure !== undefined) throw failure;
     },
   };
+}
+
+/** The picture as a PNG of the asked size (scaled to cover, cropped), or of its own size when the model asks none. */
+async function imageOutput(data: Buffer, asked: { width: number; height: number } | undefined): Promise<GeneratedFile> {
+  const size = asked ?? (await sharp(data).metadata().catch(undecodable));
+  const png = await conformImage(data, size.width, size.height);
+  return { role: 'output', data: png, contentType: 'image/png', extension: 'png', width: size.width, height: size.height };
+}
+
+function undecodable(error: unknown): never {
+  throw new JobError('invalid_output', `ComfyUI's picture does not decode: ${(error as Error).message}`, { cause: error });
 }
 
 function fileOf(saved: NodeOutput, output: string) {

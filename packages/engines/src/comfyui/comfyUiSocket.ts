@@ -55,11 +55,10 @@ export function comfyUiSocket({ baseUrl, clientId, connectTimeoutMs, reconnectGi
           return;
         }
         current = socket;
-        socket.off('error', reject);
-        socket.on('error', (error) => warn('ComfyUI socket error', error));
         resolve(socket);
       });
-      socket.once('error', reject);
+      // Before it opens, an error fails the opening; after, the close that follows is the drop to handle.
+      socket.on('error', (error) => (current === socket ? warn('ComfyUI socket error', error) : reject(error)));
       socket.on('message', (data, isBinary) => (isBinary ? onBinary(data as Buffer) : onText(data.toString())));
       socket.once('close', () => {
         if (current !== socket) return;
