@@ -61,6 +61,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
 
   let lastRowWrite = Date.now();
   let previewBlurhash: string | null = null;
+  let previews = 0;
   const files = await deps.engines[job.kind].generate(
     { prompt: job.prompt, params: job.params as never },
     {
@@ -74,7 +75,8 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
         );
       },
       preview: async (image) => {
-        previewBlurhash = await announcePreview(deps, job, image, events);
+        previews += 1;
+        previewBlurhash = await announcePreview(deps, job, image, events, previews);
       },
     },
   );
@@ -137,18 +139,28 @@ async function storeFile(store: ObjectStore, job: JobRow, file: GeneratedFile | 
 }
 
 /**
- * BlurHash first (it is what the person sees at once), then the stored frame for video. The
- * row takes them before the event goes out: the event's `firstFrameUrl` is served from the
- * row's preview key, and a browser fetches it the moment the event arrives.
+ * BlurHash first (it is what the person sees at once), then the stored picture: a video's
+ * first frame, or a sampling step's small JPEG (one key per attempt, overwritten by the next
+ * step; the count in its URL makes each step's URL its own to a browser's cache). The row
+ * takes them before the event goes out: the event's URL is served from the row's preview
+ * key, and a browser fetches it the moment the event arrives.
  */
-async function announcePreview(deps: GenerationDeps, job: JobRow, image: PreviewImage, events: JobEventWriter): Promise<string> {
+async function announcePreview(deps: GenerationDeps, job: JobRow, image: PreviewImage, events: JobEventWriter, count: number): Promise<string> {
   const placeholder = await placeholderOf(image.data);
   // The preview may be a small early picture; the browser reserves the finished size.
   const { width = placeholder.width, height = placeholder.height } = job.params as { width?: number; height?: number };
   const { blurhash } = placeholder;
-  const previewKey = image.isFirstFrame ? await storeFile(deps.store, job, image, 'first-frame.jpg') : undefined;
+  const stored = image.isFirstFrame || image.isSamplingStep;
+  const previewKey = stored ? await storeFile(deps.store, job, image, image.isFirstFrame ? 'first-frame.jpg' : 'sampling-step.jpg') : undefined;
   await recordJobProgress(deps.pool, job.id, deps.workerId, { blurhash, previewKey });
-  events.emit({ type: 'preview', blurhash, width, height, firstFrameUrl: previewKey ? jobFileUrl(job.id, 'preview') : undefined });
+  events.emit({
+    type: 'preview',
+    blurhash,
+    width,
+    height,
+    firstFrameUrl: image.isFirstFrame ? jobFileUrl(job.id, 'preview') : undefined,
+    url: image.isSamplingStep ? `${jobFileUrl(job.id, 'preview')}?step=${count}` : undefined,
+  });
   return blurhash;
 }
 

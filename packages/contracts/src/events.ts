@@ -13,6 +13,8 @@ export const PreviewEvent = z.object({
   width: z.number().int(),
   height: z.number().int(),
   firstFrameUrl: z.string().optional(),
+  /** A sampling step's picture (a small JPEG), newest first to be shown; a query makes each URL its own. */
+  url: z.string().optional(),
 });
 export const OutputEvent = z.object({
   type: z.literal('output'),

@@ -13,3 +13,7 @@ export { huggingFaceClientOf } from './huggingface/huggingFaceClient.ts';
 export { createHuggingFaceImageEngine, type HuggingFaceImageOptions } from './huggingface/huggingFaceImageEngine.ts';
 export { createHuggingFaceVideoEngine, type HuggingFaceVideoOptions } from './huggingface/huggingFaceVideoEngine.ts';
 export { createHuggingFaceVoiceEngine, type HuggingFaceVoiceOptions } from './huggingface/huggingFaceVoiceEngine.ts';
+export { createComfyUiClient, type ComfyUiClient, type ComfyUiClientOptions } from './comfyui/comfyUiClient.ts';
+export { createComfyUiEngine, type ComfyUiEngineOptions, type ComfyUiKind } from './comfyui/comfyUiEngine.ts';
+export { checkComfyUiWorkflow, type ComfyUiWorkflowCheck } from './comfyui/checkComfyUiWorkflow.ts';
+export { describeComfyUiServer, type ComfyUiServerDescription } from './comfyui/describeComfyUiServer.ts';

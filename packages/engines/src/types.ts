@@ -5,7 +5,10 @@ export interface EngineInput<K extends JobKind> {
   params: ParamsOf<K>;
 }
 
-/** An early picture of the result: the worker turns it into a BlurHash (and, for video, a stored first frame). */
+/**
+ * An early picture of the result: the worker turns it into a BlurHash and, for a video's first
+ * frame or a sampling step, stores it and sends its URL.
+ */
 export interface PreviewImage {
   data: Buffer;
   contentType: 'image/png' | 'image/jpeg';
@@ -14,6 +17,11 @@ export interface PreviewImage {
   height: number;
   /** True for a video's frame 0: the worker stores it and sends its URL. */
   isFirstFrame?: boolean;
+  /**
+   * True for a picture of the result while a model samples it, one of many: `data` is a small
+   * JPEG, which the worker stores and sends with a `url`, so a person watches the picture form.
+   */
+  isSamplingStep?: boolean;
 }
 
 export interface EngineContext {
@@ -37,8 +45,22 @@ export interface GeneratedFile {
   peaks?: number[];
 }
 
+/** A generation already handed to its device's own queue (see `Engine.prepare`). */
+export interface PreparedGeneration {
+  /** Follows the generation to its files; as `generate` does, with the job's context from now on. */
+  run(ctx: EngineContext): Promise<GeneratedFile[]>;
+  /** Takes it back out of the device's queue (or stops it): for a job that will not `run` after all. */
+  discard(): Promise<void>;
+}
+
 export interface Engine<K extends JobKind = JobKind> {
   readonly kind: K;
   readonly name: string;
   generate(input: EngineInput<K>, ctx: EngineContext): Promise<GeneratedFile[]>;
+  /**
+   * Engines whose device keeps a queue of its own (ComfyUI) submit ahead: the worker prepares
+   * the next job while the current one runs, so the device goes from one to the next without
+   * waiting on our downloads and bookkeeping. `generate(input, ctx)` is `prepare` then `run`.
+   */
+  prepare?(input: EngineInput<K>, signal: AbortSignal): Promise<PreparedGeneration>;
 }
