@@ -15,7 +15,11 @@ async function uploadedFile(app: FastifyInstance, request: FastifyRequest): Prom
   try {
     const file = await request.file();
     if (file?.fieldname !== 'file') throw new AppError('validation_failed', 'file: send the picture in the multipart field "file".');
-    return await file.toBuffer();
+    const data = await file.toBuffer();
+    // Busboy stops reading one byte past the limit (see the plugin's options below); what
+    // reaches it is over the limit whether or not the plugin noticed the cut in time.
+    if (data.length > uploadLimits.maxBytes || file.file.truncated) throw new AppError('upload_too_large');
+    return data;
   } catch (error) {
     if (error instanceof app.multipartErrors.RequestFileTooLargeError) throw new AppError('upload_too_large');
     if (error instanceof app.multipartErrors.FilesLimitError) throw new AppError('validation_failed', 'file: send one picture at a time.');
@@ -30,7 +34,7 @@ async function uploadedFile(app: FastifyInstance, request: FastifyRequest): Prom
  */
 export function uploadRoutes(services: ApiServices) {
   return async (app: FastifyInstance) => {
-    await app.register(fastifyMultipart, { limits: { fileSize: uploadLimits.maxBytes, files: 1, fields: 4, parts: 5 } });
+    await app.register(fastifyMultipart, { limits: { fileSize: uploadLimits.maxBytes + 1, files: 1, fields: 4, parts: 5 } });
     app.addHook('preHandler', requireUser(services));
 
     app.post('/api/uploads', async (request, reply) => {
