@@ -13,3 +13,7 @@ export { huggingFaceClientOf } from './huggingface/huggingFaceClient.ts';
 export { createHuggingFaceImageEngine, type HuggingFaceImageOptions } from './huggingface/huggingFaceImageEngine.ts';
 export { createHuggingFaceVideoEngine, type HuggingFaceVideoOptions } from './huggingface/huggingFaceVideoEngine.ts';
 export { createHuggingFaceVoiceEngine, type HuggingFaceVoiceOptions } from './huggingface/huggingFaceVoiceEngine.ts';
+export { createEsrganEngine, type EsrganEngineOptions } from './upscale/esrganEngine.ts';
+export { createEsrganPool, type EsrganPool, type EsrganPoolOptions } from './upscale/esrganPool.ts';
+export type { EsrganScale } from './upscale/esrganScale.ts';
+export { MAX_OUTPUT_SIDE } from './upscale/outputSizeLimit.ts';
