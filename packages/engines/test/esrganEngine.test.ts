@@ -163,3 +163,17 @@ describe('ESRGAN upscaler, as an engine', () => {
     expect(threaded.worstGap).toBeLessThan(threaded.ms / 4);
   });
 });
+
+describe('ESRGAN thread pool', () => {
+  it('turns a tile the model cannot take into a job error not to retry, and goes on with the next', async () => {
+    const broken = { data: new Uint8Array(10), width: 8, height: 8 };
+    const refusal = await pool.upscale(2, broken).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(JobError);
+    expect(refusal).toMatchObject({ code: 'engine_failed', retryable: false });
+
+    const grey = { data: new Uint8Array(8 * 8 * 3).fill(128), width: 8, height: 8 };
+    const upscaled = await pool.upscale(2, grey);
+    expect(upscaled).toMatchObject({ width: 16, height: 16 });
+    expect(upscaled.data).toHaveLength(16 * 16 * 3);
+  });
+});

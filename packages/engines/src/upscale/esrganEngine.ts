@@ -19,13 +19,13 @@ export interface EsrganEngineOptions {
 }
 
 /** Large enough that the overlap costs little, small enough for steady progress and a prompt cancel. */
-const DEFAULT_TILE_SIDE = 128;
+export const DEFAULT_TILE_SIDE = 128;
 /**
  * The slim ESRGAN's reach in input pixels: seven 3×3 convolutions and one 5×5 before the
  * upsampling (9 px), one 3×3 after it (one output pixel, under one input pixel). A tile's
  * context this wide makes its core what a whole-picture run would give.
  */
-const OVERLAP = 10;
+export const OVERLAP = 10;
 /** Predicting takes this share of the progress bar; encoding the PNG the rest. */
 const PREDICTING_PERCENT = 95;
 
