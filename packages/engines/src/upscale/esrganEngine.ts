@@ -6,9 +6,7 @@ import type { EsrganPool } from './esrganPool.ts';
 import type { EsrganScale } from './esrganScale.ts';
 import { decodeInputPicture } from './inputPicture.ts';
 import { assertOutputFits } from './outputSizeLimit.ts';
-import { RGB_CHANNELS } from './rgbPicture.ts';
-import { cutRegion, pasteCore } from './tilePixels.ts';
-import { planTiles } from './tilePlan.ts';
+import { upscaleInTiles } from './upscaleInTiles.ts';
 import { upscalePreview } from './upscalePreview.ts';
 
 export interface EsrganEngineOptions {
@@ -47,35 +45,17 @@ export function createEsrganEngine({ scale, pool, tileSide = DEFAULT_TILE_SIDE }
       const { rgb } = input;
       assertOutputFits(rgb.width, rgb.height, scale);
 
-      const output = { data: new Uint8Array(rgb.width * scale * rgb.height * scale * RGB_CHANNELS), width: rgb.width * scale, height: rgb.height * scale };
-      const rows = planTiles(rgb.width, rgb.height, tileSide, OVERLAP);
-      const tiles = rows.flat();
-      const unfinishedInRow = rows.map((row) => row.length);
       const report = progressReporter(ctx.progress);
-      let next = 0;
-      let done = 0;
-      let failed = false;
-
-      // One lane per thread keeps every thread busy; each lane looks at the signal before it
-      // takes a tile, so a cancel lands between tiles, and a failed lane stops the others.
-      const lane = async () => {
-        try {
-          while (!failed && next < tiles.length) {
-            ctx.signal.throwIfAborted();
-            const tile = tiles[next++]!;
-            pasteCore(output, await pool.upscale(scale, cutRegion(rgb, tile.context)), tile, scale);
-            done++;
-            report((done / tiles.length) * PREDICTING_PERCENT, 'upscaling');
-            if (--unfinishedInRow[tile.row]! === 0 && tile.row === 0) {
-              await ctx.preview(await upscalePreview(rgb, output, tile.core.height * scale));
-            }
-          }
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(pool.threads, tiles.length) }, lane));
+      const output = await upscaleInTiles({
+        picture: rgb,
+        scale,
+        pool,
+        tileSide,
+        overlap: OVERLAP,
+        signal: ctx.signal,
+        onTile: (done, total) => report((done / total) * PREDICTING_PERCENT, 'upscaling'),
+        onFirstRow: async (upscaled, rows) => ctx.preview(await upscalePreview(rgb, upscaled, rows)),
+      });
       ctx.signal.throwIfAborted();
 
       const png = await encodeUpscaled(output, input);
