@@ -37,6 +37,7 @@ interface Thread {
  */
 export function createEsrganPool(options: EsrganPoolOptions = {}): EsrganPool {
   const size = options.threads ?? availableParallelism();
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`An ESRGAN pool needs a whole number of threads, at least 1, not ${size}`);
   const idle: Thread[] = [];
   const all = new Set<Thread>();
   const waiting: Task[] = [];
