@@ -31,10 +31,13 @@ async function pictureOf(side: number): Promise<{ png: Buffer; rgb: { data: Uint
   return { png: file!.data, rgb: { data: new Uint8Array(data), width: info.width, height: info.height } };
 }
 
-async function timed(work: () => unknown): Promise<number> {
+/** Wall time, and the CPU this process (all its threads) used meanwhile: cpu ÷ wall is the cores it had. */
+async function timed(work: () => unknown): Promise<{ wall: number; cpu: number }> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await work();
-  return performance.now() - started;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  return { wall: performance.now() - started, cpu: (user + system) / 1000 };
 }
 
 console.log(machineLine());
@@ -61,18 +64,24 @@ const started = performance.now();
 for (const side of SIDES) {
   const { png, rgb } = await pictureOf(side);
   const megapixels = (side * SCALE) ** 2 / 1e6;
-  const totals = { bare: 0, one: 0, two: 0 };
+  const totals = { bare: { wall: 0, cpu: 0 }, one: { wall: 0, cpu: 0 }, two: { wall: 0, cpu: 0 } };
   const rounds = roundsOf(side);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (['bare', 'one', 'two'] as const) : (['two', 'one', 'bare'] as const);
-    for (const which of order) totals[which] += await timed(() => (which === 'bare' ? bare(rgb) : runEngine(which, png, side)));
+    for (const which of order) {
+      const { wall, cpu } = await timed(() => (which === 'bare' ? bare(rgb) : runEngine(which, png, side)));
+      totals[which].wall += wall;
+      totals[which].cpu += cpu;
+    }
   }
-  const perMegapixel = { bare: totals.bare / rounds / megapixels, one: totals.one / rounds / megapixels, two: totals.two / rounds / megapixels };
+  const perMegapixel = { bare: totals.bare.wall / rounds / megapixels, one: totals.one.wall / rounds / megapixels, two: totals.two.wall / rounds / megapixels };
+  const coresHad = (which: keyof typeof totals) => (totals[which].cpu / totals[which].wall).toFixed(2);
   const engineRatio = perMegapixel.one / perMegapixel.bare;
   const speedup = perMegapixel.one / perMegapixel.two;
   console.log(
     `${side}² → ${side * SCALE}² (${megapixels.toFixed(2)} MP, ${rounds} round${rounds > 1 ? 's' : ''}): ` +
-      `bare model ${perMegapixel.bare.toFixed(0)} ms/MP, engine 1 thread ${perMegapixel.one.toFixed(0)} ms/MP, 2 threads ${perMegapixel.two.toFixed(0)} ms/MP`,
+      `bare model ${perMegapixel.bare.toFixed(0)} ms/MP, engine 1 thread ${perMegapixel.one.toFixed(0)} ms/MP, 2 threads ${perMegapixel.two.toFixed(0)} ms/MP; ` +
+      `cores this process had (CPU ÷ wall): ${coresHad('bare')}, ${coresHad('one')}, ${coresHad('two')}`,
   );
   floors.check(`${side}² engine on one thread ÷ bare model`, engineRatio <= MAX_ENGINE_RATIO, `${engineRatio.toFixed(2)}× (goal ≤ ${MAX_ENGINE_RATIO}×)`);
   floors.check(`${side}² two threads against one`, speedup >= MIN_TWO_THREAD_SPEEDUP, `${speedup.toFixed(2)}× as fast (goal ≥ ${MIN_TWO_THREAD_SPEEDUP}×)`);
