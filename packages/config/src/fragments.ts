@@ -61,6 +61,8 @@ export const engineConfig = {
   HF_IMAGE_MODEL: z.string().default('black-forest-labs/FLUX.1-schnell'),
   HF_VIDEO_MODEL: z.string().default('Lightricks/LTX-Video'),
   HF_VOICE_MODEL: z.string().default('hexgrad/Kokoro-82M'),
+  /** Threads of the ESRGAN upscaler's pool (createEsrganPool); unset, one per core. */
+  UPSCALE_THREADS: z.coerce.number().int().positive().optional(),
 };
 
 export const authConfig = {

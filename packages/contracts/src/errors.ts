@@ -47,6 +47,7 @@ export const errorCodes = {
   billing_provider_failed: { status: 502, message: 'The payment provider did not answer as expected; try again shortly.' },
   billing_customer_unknown: { status: 409, message: 'This Stripe customer is not linked to a user yet; Stripe will deliver the event again.' },
   // Job failures: stored on the job row and sent as SSE `error` events.
+  output_too_large: { status: 400, message: 'The output would be larger than 4096 px a side.' },
   engine_failed: { status: 500, message: 'The generation engine failed.' },
   invalid_output: { status: 500, message: 'The engine produced an invalid file.' },
   content_policy: { status: 400, message: 'The prompt was refused by the content policy.' },

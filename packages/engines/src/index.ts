@@ -17,3 +17,7 @@ export { createComfyUiClient, type ComfyUiClient, type ComfyUiClientOptions } fr
 export { createComfyUiEngine, type ComfyUiEngineOptions, type ComfyUiKind } from './comfyui/comfyUiEngine.ts';
 export { checkComfyUiWorkflow, type ComfyUiWorkflowCheck } from './comfyui/checkComfyUiWorkflow.ts';
 export { describeComfyUiServer, type ComfyUiServerDescription } from './comfyui/describeComfyUiServer.ts';
+export { createEsrganEngine, type EsrganEngineOptions } from './upscale/esrganEngine.ts';
+export { createEsrganPool, type EsrganPool, type EsrganPoolOptions } from './upscale/esrganPool.ts';
+export type { EsrganScale } from './upscale/esrganScale.ts';
+export { MAX_OUTPUT_SIDE } from './upscale/outputSizeLimit.ts';

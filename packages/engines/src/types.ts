@@ -3,6 +3,8 @@ import type { JobKind, ParamsOf } from '@atelier/contracts';
 export interface EngineInput<K extends JobKind> {
   prompt: string;
   params: ParamsOf<K>;
+  /** Files the job takes in, decoded enough to know their size (the upscaler's picture). */
+  inputs?: { image?: { data: Buffer; contentType: string; width: number; height: number } };
 }
 
 /**
