@@ -75,7 +75,12 @@ describe('retries, dead letters and time limits', () => {
     const row = await jobRow(platform, job.id);
     expect(row).toMatchObject({ status: 'failed', error_code: 'timeout', attempts: 1 });
     // The engine stopped: the queue entry is no longer active.
-    await waitFor('the queue entry to leave active', async () => (await platform.services!.queue.getJobState(job.id)) === 'failed', 2_000, 50);
+    await waitFor(
+      'the queue entry to leave active',
+      async () => (await platform.queueOf(platform.defaultModel('video')).getJobState(job.id)) === 'failed',
+      2_000,
+      50,
+    );
   });
 
   it('dead letters lost with Redis are rebuilt from the failed rows, with their errors and when they failed', async () => {

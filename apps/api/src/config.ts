@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { authConfig, billingConfig, databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
+import { authConfig, billingConfig, catalogConfig, databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig } from '@atelier/config';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** A folder of a build: a relative value is taken from the repository root, wherever the process started. */
@@ -19,6 +19,7 @@ export const apiConfigSchema = z.object({
   ...logConfig,
   ...authConfig,
   ...billingConfig,
+  ...catalogConfig,
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
   /** JSON bodies above this are refused with 413. */

@@ -4,3 +4,5 @@ export * from './events.ts';
 export * from './plans.ts';
 export * from './pricing.ts';
 export * from './queue.ts';
+export * from './models/index.ts';
+export * from './workers.ts';

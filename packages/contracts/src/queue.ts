@@ -5,7 +5,7 @@ import { JobKind } from './jobs.ts';
  * Every queue, its job name, payload schema and policy in one place. A worker refuses to
  * start unless each queue has exactly one handler.
  */
-export const GenerationPayload = z.object({ jobId: z.string().uuid(), kind: JobKind, requestId: z.string().optional() });
+export const GenerationPayload = z.object({ jobId: z.string().uuid(), kind: JobKind, model: z.string(), requestId: z.string().optional() });
 export type GenerationPayload = z.infer<typeof GenerationPayload>;
 
 export const queues = {
@@ -32,5 +32,11 @@ export const queues = {
     payload: GenerationPayload.extend({ error: z.object({ code: z.string(), message: z.string() }), attempts: z.number().int() }),
   },
 } as const;
+
+/**
+ * One BullMQ queue per model, so a worker takes only the jobs of the models it serves:
+ * `generation/<model id>` (ids are `owner/name` without ':', which BullMQ refuses in names).
+ */
+export const generationQueueName = (modelId: string): string => `${queues.generation.name}/${modelId}`;
 
 export type QueueName = (typeof queues)[keyof typeof queues]['name'];

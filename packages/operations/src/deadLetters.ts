@@ -9,14 +9,14 @@ import {
   removeDeadLetter,
   type DeadLetterEntry,
   type DeadLetterQueue,
-  type GenerationQueue,
+  type GenerationQueues,
 } from '@atelier/queue';
 
 /** What the dead-letter operations use; the API and `atelier dlq` both have these. */
 export interface DeadLetterDeps {
   pool: Pool;
   redis: Redis;
-  queue: GenerationQueue;
+  queues: GenerationQueues;
   deadLetters: DeadLetterQueue;
 }
 
@@ -92,14 +92,14 @@ export async function retryDeadLetter(deps: DeadLetterDeps, jobId: string): Prom
   const before = await findJob(deps.pool, jobId);
   if (!before) throw new AppError('job_not_found');
   if (before.status !== 'failed') throw new AppError('job_not_retryable');
-  await onQueue(() => deps.queue.remove(jobId));
+  await onQueue(() => deps.queues.of(before.model).remove(jobId));
   const job = await requeueFailedJob(deps.pool, jobId);
   if (job === 'job_not_failed') throw new AppError('job_not_retryable');
   if (typeof job === 'string') throw new AppError(job);
   await onQueue(async () => {
     await deps.redis.del(jobEventsKey(jobId));
     await appendJobEvent(deps.redis, jobId, { type: 'status', status: 'queued' });
-    await enqueueGeneration(deps.queue, { jobId, kind: job.kind }, job.priority);
+    await enqueueGeneration(deps.queues, { jobId, kind: job.kind, model: job.model }, job.priority);
     await removeDeadLetter(deps.deadLetters, jobId);
   });
   return job;

@@ -15,6 +15,7 @@ function assetView(asset: AssetRow) {
     id: asset.id,
     jobId: asset.jobId,
     kind: asset.kind,
+    model: asset.model,
     url: `/api/assets/${asset.id}/content`,
     posterUrl: asset.posterKey ? `/api/assets/${asset.id}/poster` : null,
     contentType: asset.contentType,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, costOf, parseGenerateBody, plans, type JobKind } from '@atelier/contracts';
+import { AppError, costOfFormula, parseGenerateBody, plans, requestedModel, type Catalog, type CatalogModel, type JobKind } from '@atelier/contracts';
 import {
   claimIdempotencyKey,
   discardUnqueuedJob,
@@ -33,16 +33,28 @@ const canonicalJson = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
-async function createJob(db: Queryable, request: SubmitRequest) {
-  const { prompt, params } = parseGenerateBody(request.kind, request.body);
+/** The model a submit names, or its kind's default; one of another kind is refused, not swapped. */
+function modelOf(catalog: Catalog, kind: JobKind, body: unknown): CatalogModel {
+  const id = requestedModel(body);
+  if (id === undefined) return catalog.defaultOf(kind);
+  const model = catalog.listed(id);
+  if (!model) throw new AppError('unknown_model', `There is no model "${id}"; GET /api/models lists them.`);
+  if (model.kind !== kind) throw new AppError('model_kind_mismatch', `"${id}" makes ${model.kind}, not ${kind}; submit it to /api/generate/${model.kind}.`);
+  return model;
+}
+
+async function createJob(db: Queryable, catalog: Catalog, request: SubmitRequest) {
+  const model = modelOf(catalog, request.kind, request.body);
+  const { prompt, params } = parseGenerateBody(model, request.body);
   const plan = plans[request.user.plan];
   const job = await insertJobWithReservation(db, {
     userId: request.user.id,
     kind: request.kind,
+    model: model.id,
     prompt,
     params,
     priority: plan.queuePriority,
-    cost: costOf(request.kind, prompt, params),
+    cost: costOfFormula(request.kind, model.priceFormula, prompt, params),
     maxActiveJobs: plan.maxActiveJobs,
   });
   if (typeof job === 'string') throw new AppError(job);
@@ -57,11 +69,14 @@ const acceptedBody = (job: JobRow) => ({ job: jobView(job), streamUrl: jobStream
  * Idempotency-Key the first answer is stored with the job and every replay gets it again.
  */
 export async function submitGeneration(services: ApiServices, request: SubmitRequest): Promise<SubmitResult> {
-  const created = request.idempotencyKey === null ? await createJob(services.pool, request) : await createJobOnce(services, request, request.idempotencyKey);
+  const created =
+    request.idempotencyKey === null
+      ? await createJob(services.pool, services.catalog, request)
+      : await createJobOnce(services, request, request.idempotencyKey);
   if ('statusCode' in created) return created;
 
   try {
-    await enqueueGeneration(services.queue, { jobId: created.id, kind: request.kind, requestId: request.requestId }, created.priority);
+    await enqueueGeneration(services.queues, { jobId: created.id, kind: request.kind, model: created.model, requestId: request.requestId }, created.priority);
   } catch (error) {
     services.log.warn({ err: error, job_id: created.id }, 'enqueue failed; taking the job back');
     await discardUnqueuedJob(services.pool, created.id);
@@ -81,7 +96,7 @@ async function createJobOnce(services: ApiServices, request: SubmitRequest, key:
       if (!stored.requestHash.equals(requestHash)) throw new AppError('idempotency_key_reused');
       return { statusCode: stored.statusCode, body: stored.response };
     }
-    const job = await createJob(client, request);
+    const job = await createJob(client, services.catalog, request);
     await storeIdempotentResponse(client, request.user.id, key, job.id, 202, acceptedBody(job));
     return job;
   });
