@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { loadConfigOrExit, redisConfig } from '@atelier/config';
+import { catalogConfig, loadConfigOrExit, redisConfig } from '@atelier/config';
 import { createPool } from '@atelier/db';
 import { createDeadLetterQueue, createRedis, GenerationQueues } from '@atelier/queue';
 import { listDeadLetterJobs, retryAllDeadLetters, retryDeadLetter } from '@atelier/operations';
@@ -12,6 +12,7 @@ const usage = 'usage: atelier dlq list [--start N] [--limit N] | atelier dlq ret
 const QueueEnv = z.object({
   REDIS_URL: redisConfig.REDIS_URL.optional(),
   QUEUE_PREFIX: redisConfig.QUEUE_PREFIX,
+  ...catalogConfig,
 });
 
 const ListArgs = z.object({

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Plan } from '@atelier/contracts';
-import { loadConfigOrExit, redisConfig } from '@atelier/config';
+import { catalogConfig, loadConfigOrExit, redisConfig } from '@atelier/config';
 import { billingPeriod, createPool, findUserByEmail, grantMonthlyCredits, inTransaction } from '@atelier/db';
 import { createRedis, GenerationQueues } from '@atelier/queue';
 import { changePlan } from '@atelier/operations';
@@ -16,6 +16,7 @@ const PlanArgs = z.object({
 const QueueEnv = z.object({
   REDIS_URL: redisConfig.REDIS_URL.optional(),
   QUEUE_PREFIX: redisConfig.QUEUE_PREFIX,
+  ...catalogConfig,
 });
 
 /**
