@@ -51,11 +51,10 @@ describe('the web app against the real API and workers', () => {
   });
 
   it('offers the models of each kind, with price and availability, and the card names the model (screenshot)', async () => {
-    const picker = page.getByRole('group', { name: 'Model' });
-    const sketch = picker.getByRole('radio', { name: /Landscape sketch \(procedural, no AI\)/ });
-    await sketch.waitFor();
-    expect(await sketch.isChecked()).toBe(true);
-    const option = page.locator('.model-option', { has: sketch });
+    const option = page.locator('.model-option', { has: page.locator('input[value="atelier/landscape-sketch"]') });
+    await option.waitFor();
+    expect(await option.locator('input').isChecked()).toBe(true);
+    expect(await option.locator('.model-name').textContent()).toBe('Landscape sketch (procedural, no AI)');
     await expect.poll(() => option.textContent(), { timeout: 20_000 }).toContain('Available now');
     expect(await option.textContent()).toContain('1 + 4 per megapixel credits');
     await page.locator('form.create').screenshot({ path: `${screenshots}web-model-picker.png` });

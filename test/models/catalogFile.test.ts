@@ -94,6 +94,12 @@ describe('the catalog file', () => {
     expect(readCatalogFile(wrongNode)).toEqual([`${wrongNode} (comfyui/sdxl-turbo): output: node "99" is not in ${join(dirname(wrongNode), 'w.json')}`]);
   });
 
+  it('takes the example in docs/', () => {
+    const example = readCatalogFile(new URL('../../docs/models.example.yaml', import.meta.url).pathname);
+    expect(example).toBeInstanceOf(Catalog);
+    expect((example as Catalog).defaultOf('image').id).toBe('comfyui/sdxl-turbo');
+  });
+
   it('stops the API and the worker at start-up, naming each problem', async () => {
     const path = catalogFile([{ ...sdxlTurbo, workflow: 'w.json', params: { steps: { max: 80 } } }], { 'w.json': workflow });
     const env = { PATH: process.env.PATH, DATABASE_URL: 'postgres://x@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1', ATELIER_MODELS: path };

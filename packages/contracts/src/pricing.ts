@@ -18,7 +18,7 @@ export interface PriceFormula {
 }
 
 /** Credits a job costs under a formula. */
-export function costOfFormula(kind: JobKind, price: PriceFormula, prompt: string, params: Record<string, unknown>): number {
+export function costOfFormula(kind: JobKind, price: Pick<PriceFormula, 'base' | 'perUnit'>, prompt: string, params: Record<string, unknown>): number {
   switch (kind) {
     case 'image':
       return price.base + Math.ceil((((params.width as number) * (params.height as number)) / 1_000_000) * price.perUnit);

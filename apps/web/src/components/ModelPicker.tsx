@@ -10,7 +10,7 @@ const priceRule = (price: ModelView['price']) => `${price.base} + ${price.perUni
 
 /**
  * The models of one kind as native radio buttons (arrow keys move between them): each with
- * its name, its description on one line (whole on hover), its price and whether a worker
+ * its name, its description (two lines at most, whole on hover), its price and whether a worker
  * serves it now. A model nobody serves can still be chosen: its job waits for one.
  */
 export function ModelPicker({ models, value, onChange }: Props) {
