@@ -29,7 +29,12 @@ export const queues = {
   deadLetter: {
     name: 'generation-dead-letter',
     jobName: 'dead',
-    payload: GenerationPayload.extend({ error: z.object({ code: z.string(), message: z.string() }), attempts: z.number().int() }),
+    payload: GenerationPayload.extend({
+      // Entries dead-lettered before the catalog name no model; the job row has it.
+      model: z.string().optional(),
+      error: z.object({ code: z.string(), message: z.string() }),
+      attempts: z.number().int(),
+    }),
   },
 } as const;
 

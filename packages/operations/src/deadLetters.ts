@@ -23,6 +23,7 @@ export interface DeadLetterDeps {
 export interface DeadLetterView {
   jobId: string;
   kind: string;
+  model: string | null;
   error: { code: string; message: string };
   attempts: number;
   deadAt: string;
@@ -51,6 +52,7 @@ const attemptView = (a: JobAttempt) => ({
 const view = (entry: DeadLetterEntry, job: JobRow | null, history: JobAttempt[]): DeadLetterView => ({
   jobId: entry.jobId,
   kind: entry.kind,
+  model: job?.model ?? entry.model ?? null,
   error: entry.error,
   attempts: entry.attempts,
   deadAt: entry.deadAt.toISOString(),
