@@ -12,6 +12,7 @@
  */
 import { resolve } from 'node:path';
 import { TestPlatform } from '../test/support/platform.ts';
+import { instantImagesCatalog } from '../test/support/catalogFiles.ts';
 import { startMinimalPipeline } from './baseline/minimalPipeline.ts';
 import { timeImageJob } from './sseStream.ts';
 import { cpuMsOf, deleteKeys, median, percentile, runPool, stopProcess } from './support.ts';
@@ -32,7 +33,7 @@ const JOBS_PER_ROUND = 150 * IN_FLIGHT;
 const WARM_JOBS = 400;
 const WORKER_CONCURRENCY = '8';
 
-const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY });
+const platform = await TestPlatform.start({ ATELIER_MODELS: instantImagesCatalog(), WORKER_CONCURRENCY });
 try {
   // Enough users, round-robin, that none reaches the submit rate limit.
   const users = await runPool(150, 8, () => platform.createUser({ plan: 'pro', credits: 100_000_000 }));

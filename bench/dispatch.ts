@@ -21,6 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
+import { instantImagesCatalog } from '../test/support/catalogFiles.ts';
 import { Floors, cpuMsOf, deleteKeys, machineLine, median, runPool, spawnBenchProcess, stopProcess, untilFinished } from './support.ts';
 import { startMinimalPipeline } from './baseline/minimalPipeline.ts';
 import { followJob, keptAlive, postJson } from './sseStream.ts';
@@ -34,7 +35,7 @@ const IDLE_WINDOW_MS = 5_000;
 const atelierBin = new URL('../apps/cli/bin/atelier.js', import.meta.url).pathname;
 
 console.log(machineLine());
-const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY });
+const platform = await TestPlatform.start({ ATELIER_MODELS: instantImagesCatalog(), WORKER_CONCURRENCY });
 const floors = new Floors();
 const extraChildren: ChildProcess[] = [];
 const baselinePrefix = `{bench-dispatch-${platform.env.QUEUE_PREFIX!.slice(6, 14)}}`;

@@ -9,6 +9,7 @@
  */
 import { apiConfigSchema } from '../apps/api/src/config.ts';
 import { TestPlatform, type TestUser } from '../test/support/platform.ts';
+import { instantImagesCatalog } from '../test/support/catalogFiles.ts';
 import { pacedLoad, type PacedResult } from './pacedLoad.ts';
 import { deleteKeys, Floors, machineLine, median, ms, percentile, runPool, spawnBenchProcess } from './support.ts';
 
@@ -25,7 +26,7 @@ const limits = {
   SUBMIT_BURST_MAX: String(apiConfigSchema.shape.SUBMIT_BURST_MAX.parse(undefined)),
   SUBMIT_RATE_LIMIT_MAX: String(apiConfigSchema.shape.SUBMIT_RATE_LIMIT_MAX.parse(undefined)),
 };
-const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY: '8', ...limits });
+const platform = await TestPlatform.start({ ATELIER_MODELS: instantImagesCatalog(), WORKER_CONCURRENCY: '8', ...limits });
 const floors = new Floors();
 try {
   const api = await platform.startApiProcess({ LOG_LEVEL: 'warn' });

@@ -16,6 +16,7 @@
  */
 import autocannon from 'autocannon';
 import { TestPlatform } from '../test/support/platform.ts';
+import { instantImagesCatalog } from '../test/support/catalogFiles.ts';
 import { startMinimalPipeline } from './baseline/minimalPipeline.ts';
 import { timeImageJob } from './sseStream.ts';
 import { pacedLoad } from './pacedLoad.ts';
@@ -33,7 +34,7 @@ const FLOOR_SHARE = 0.5;
 const PACED_SECONDS = 8;
 const WORKER_CONCURRENCY = '8';
 
-const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', WORKER_CONCURRENCY });
+const platform = await TestPlatform.start({ ATELIER_MODELS: instantImagesCatalog(), WORKER_CONCURRENCY });
 const floors = new Floors();
 try {
   const api = await platform.startApiProcess({ LOG_LEVEL: 'warn' });
@@ -45,7 +46,7 @@ try {
   const submitters = await runPool(SUBMITTERS, 8, () => platform.createUser({ plan: 'pro', credits: 1_000_000 }));
   const submitHeaders = submitters.map((user) => ({ ...user.headers, 'content-type': 'application/json' }));
   const reset = async () => {
-    await platform.services!.queue.obliterate({ force: true });
+    await platform.queueOf().obliterate({ force: true });
     await platform.pool.query('DELETE FROM generation_jobs');
     await deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:rate-limit:*`);
   };

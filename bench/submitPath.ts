@@ -19,6 +19,7 @@
  */
 import autocannon from 'autocannon';
 import { TestPlatform, freePort, type TestUser } from '../test/support/platform.ts';
+import { instantImagesCatalog } from '../test/support/catalogFiles.ts';
 import { pacedLoad } from './pacedLoad.ts';
 import { Floors, deleteKeys, machineLine, median, ms, percentile, runPool, spawnBenchProcess, stopProcess } from './support.ts';
 
@@ -35,7 +36,7 @@ const PACED = { connections: 500, share: 0.5, seconds: 8 };
 const POOL_SIZE = '5';
 
 console.log(machineLine());
-const platform = await TestPlatform.start({ IMAGE_ENGINE: 'instant', DATABASE_POOL_SIZE: POOL_SIZE });
+const platform = await TestPlatform.start({ ATELIER_MODELS: instantImagesCatalog(), DATABASE_POOL_SIZE: POOL_SIZE });
 const floors = new Floors();
 try {
   const api = await platform.startApiProcess({ LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: POOL_SIZE });
@@ -74,7 +75,7 @@ try {
   /** Between runs: no jobs (so no active-job limit is near) and fresh rate-limit windows. */
   const reset = async () => {
     await platform.pool.query('DELETE FROM generation_jobs');
-    await deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:generation:*`, (key) => key.endsWith(':meta'));
+    await deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:generation/*`, (key) => key.endsWith(':meta'));
     await deleteKeys(platform.redis, `${platform.env.QUEUE_PREFIX}:rate-limit:*`);
     await deleteKeys(platform.redis, `${baselinePrefix}:*`, (key) => key.endsWith(':meta'));
   };

@@ -8,12 +8,14 @@
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createPool, insertJobWithReservation } from '@atelier/db';
-import { createGenerationQueue, createRedis, enqueueGeneration } from '@atelier/queue';
+import { createRedis, enqueueGeneration, GenerationQueues } from '@atelier/queue';
 
 // Prepared statements, as the API uses them: the baseline gets every advantage the platform has.
 const pool = createPool(process.env.DATABASE_URL!, Number(process.env.DATABASE_POOL_SIZE ?? 10), { preparedStatements: true });
 const redis = createRedis(process.env.REDIS_URL!, 'producer', (error) => console.error(`baseline redis: ${error.message}`));
-const queue = createGenerationQueue(redis, process.env.QUEUE_PREFIX!);
+const queues = new GenerationQueues(redis, process.env.QUEUE_PREFIX!);
+/** The model the API's submits go to in bench/submitPath.ts (its catalog makes it the image default). */
+const MODEL = 'atelier/instant-test-image';
 
 const failures = new Map<string, number>();
 const server = createServer((request, response) => {
@@ -30,6 +32,7 @@ const server = createServer((request, response) => {
       const job = await insertJobWithReservation(pool, {
         userId: request.headers['x-user-id'] as string,
         kind: 'image',
+        model: MODEL,
         prompt,
         params: { ...params, seed: 1 },
         priority: 1,
@@ -40,7 +43,7 @@ const server = createServer((request, response) => {
         response.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: job }));
         return;
       }
-      await enqueueGeneration(queue, { jobId: job.id, kind: 'image', requestId: randomUUID() }, job.priority);
+      await enqueueGeneration(queues, { jobId: job.id, kind: 'image', model: MODEL, requestId: randomUUID() }, job.priority);
       response.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ job, streamUrl: `/api/generate/${job.id}/stream` }));
     })().catch((error: Error) => {
       // Once per message: under overload the same error repeats by the hundred.
@@ -56,5 +59,5 @@ server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`ready ${
 process.once('SIGTERM', () => {
   for (const [message, count] of failures) if (count > 1) console.error(`baseline submit: ${message} (${count} times)`);
   server.close();
-  void Promise.all([queue.close(), pool.end()]).then(() => process.exit(0));
+  void Promise.all([queues.close(), pool.end()]).then(() => process.exit(0));
 });

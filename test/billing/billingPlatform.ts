@@ -44,7 +44,7 @@ export function useBillingPlatform(env: () => NodeJS.ProcessEnv): BillingPlatfor
       return ids;
     },
     async priorities(jobIds) {
-      const queue = context.platform.services!.queue;
+      const queue = context.platform.queueOf();
       const inQueue = await Promise.all(jobIds.map(async (id) => (await queue.getJob(id))!.priority));
       const { rows } = await context.platform.pool.query<{ priority: number }>('SELECT priority FROM generation_jobs WHERE id = ANY($1)', [jobIds]);
       return { inQueue: [...new Set(inQueue)], inRows: [...new Set(rows.map((r) => r.priority))] };

@@ -233,7 +233,7 @@ describe("a plan change moves the user's waiting jobs", () => {
     expect(await billing.priorities(erinJobs)).toEqual(pro);
     expect(await billing.priorities(frankJobs)).toEqual(free);
     // BullMQ now hands out Erin's jobs before Frank's, which were waiting longer.
-    const waiting = await billing.platform.services!.queue.getPrioritized();
+    const waiting = await billing.platform.queueOf().getPrioritized();
     expect(
       waiting
         .map((job) => job.id)

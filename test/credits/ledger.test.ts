@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { costOf, parseGenerateBody, plans } from '@atelier/contracts';
+import { builtInCatalog, costOf, parseGenerateBody, plans } from '@atelier/contracts';
 import { ledgerBalance } from '@atelier/db';
 import { TestPlatform } from '../support/platform.ts';
 import { getJson, postJson } from '../support/api.ts';
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 const small = { prompt: 'a small thing', params: { width: 64, height: 64 } };
-const parsedSmall = parseGenerateBody('image', small);
+const parsedSmall = parseGenerateBody(builtInCatalog().defaultOf('image'), small);
 const smallCost = costOf('image', parsedSmall.prompt, parsedSmall.params);
 
 describe('the credit ledger under concurrency', () => {
@@ -66,7 +66,7 @@ describe('the credit ledger under concurrency', () => {
     expect((await cancel()).status).toBe(200);
     expect((await cancel()).status).toBe(409);
     expect(await ledgerBalance(platform.pool, user.user.id)).toEqual({ balance: 5, ledgerSum: 5 });
-    expect(await platform.services!.queue.getJob(body.job.id)).toBeUndefined();
+    expect(await platform.queueOf().getJob(body.job.id)).toBeUndefined();
     const ledger = await getJson<{ items: { kind: string }[] }>(platform, user, '/api/credits');
     expect(ledger.body.items.map((i) => i.kind)).toEqual(['refund', 'reserve', 'grant']);
   });

@@ -60,7 +60,7 @@ describe('queue priority', () => {
   });
 
   it('starts a Pro job submitted after a Free backlog first', async () => {
-    await platform.services!.queue.obliterate({ force: true });
+    await platform.queueOf().obliterate({ force: true });
     await platform.pool.query(`UPDATE generation_jobs SET status = 'canceled' WHERE status = 'queued'`);
     const backlog = await Promise.all(Array.from({ length: 5 }, (_, i) => submit(free, `free ${i}`, { width: 64, height: 64, steps: 1 })));
     const late = await submit(pro, 'pro, later', { width: 64, height: 64, steps: 1 });

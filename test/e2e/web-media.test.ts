@@ -50,9 +50,20 @@ describe('the web app against the real API and workers', () => {
     await expect(page.title()).resolves.toBe('Create · Atelier');
   });
 
+  it('offers the models of each kind, with price and availability, and the card names the model (screenshot)', async () => {
+    const option = page.locator('.model-option', { has: page.locator('input[value="atelier/landscape-sketch"]') });
+    await option.waitFor();
+    expect(await option.locator('input').isChecked()).toBe(true);
+    expect(await option.locator('.model-name').textContent()).toBe('Landscape sketch (procedural, no AI)');
+    await expect.poll(() => option.textContent(), { timeout: 20_000 }).toContain('Available now');
+    expect(await option.textContent()).toContain('1 + 4 per megapixel credits');
+    await page.locator('form.create').screenshot({ path: `${screenshots}web-model-picker.png` });
+  });
+
   it('makes an image: the BlurHash is painted before the image loads, then the image', async () => {
     const card = await submitJob(page, 'image', prompts.image, { width: 384, height: 256, steps: 12 });
     await waitUntilDone(card);
+    expect(await card.locator('.job-model').textContent()).toBe('Landscape sketch (procedural, no AI)');
     const image = card.locator('img.media.is-loaded');
     await image.waitFor();
     expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([384, 256]);

@@ -2,25 +2,24 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobError } from '@atelier/contracts';
-import { createEngines, type Engine } from '@atelier/engines';
+import { builtInCatalog, JobError } from '@atelier/contracts';
+import { createLocalImageEngine, type Engine } from '@atelier/engines';
 import { createWebhookDeliveryQueue, WebhookNotifier } from '@atelier/webhooks';
 import { createDeadLetterQueue } from '@atelier/queue';
 import { LocalDiskStore } from '@atelier/storage';
-import { workerConfigSchema } from '../../apps/worker/src/config.ts';
 import { failGeneration } from '../../apps/worker/src/failGeneration.ts';
 import { runGeneration } from '../../apps/worker/src/runGeneration.ts';
 import { TestPlatform } from '../support/platform.ts';
 import { creditMovesOf, expectExactLedger, jobRow, quickImage, submit } from '../reliability/support/jobs.ts';
+
+const imageModel = builtInCatalog().defaultOf('image').id;
 
 /** An engine whose picture is cut off halfway: it decodes in no viewer. */
 const truncatingEngine: Engine<'image'> = {
   kind: 'image',
   name: 'truncating',
   async generate(request, ctx) {
-    const [file] = await createEngines(
-      workerConfigSchema.parse({ DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1:6379', IMAGE_ENGINE: 'local' }),
-    ).image.generate(request, ctx);
+    const [file] = await createLocalImageEngine().generate(request, ctx);
     return [{ ...file!, data: file!.data.subarray(0, file!.data.length / 2) }];
   },
 };
@@ -44,14 +43,14 @@ describe('an output that fails its check', () => {
       pool: platform.pool,
       redis: platform.redis,
       store,
-      engines: { ...createEngines(workerConfigSchema.parse(platform.env)), image: truncatingEngine },
+      engines: new Map([[imageModel, truncatingEngine]]),
       workerId: 'test-worker',
       log: pino({ level: 'silent' }),
       deadLetters: createDeadLetterQueue(platform.redis, platform.env.QUEUE_PREFIX!),
       webhooks: new WebhookNotifier(createWebhookDeliveryQueue(platform.redis, platform.env.QUEUE_PREFIX!), pino({ level: 'silent' })),
     };
 
-    const failure = await runGeneration(deps, job.id, new AbortController().signal).then(
+    const failure = await runGeneration(deps, job.id, imageModel, new AbortController().signal).then(
       () => null,
       (error: unknown) => error,
     );

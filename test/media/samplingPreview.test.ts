@@ -1,9 +1,9 @@
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngines, type Engine } from '@atelier/engines';
+import { builtInCatalog } from '@atelier/contracts';
+import { createLocalImageEngine, type Engine } from '@atelier/engines';
 import { LocalDiskStore } from '@atelier/storage';
-import { workerConfigSchema } from '../../apps/worker/src/config.ts';
 import { runGeneration } from '../../apps/worker/src/runGeneration.ts';
 import { TestPlatform } from '../support/platform.ts';
 import { readStream } from '../support/sseClient.ts';
@@ -23,12 +23,11 @@ const samplingEngine: Engine<'image'> = {
     for (const red of [20, 230]) {
       await ctx.preview({ data: await stepPicture(red), contentType: 'image/jpeg', width: 64, height: 64, isSamplingStep: true });
     }
-    return createEngines(workerConfigSchema.parse({ DATABASE_URL: 'postgres://x@127.0.0.1/x', REDIS_URL: 'redis://127.0.0.1:6379' })).image.generate(
-      request,
-      ctx,
-    );
+    return createLocalImageEngine().generate(request, ctx);
   },
 };
+
+const imageModel = builtInCatalog().defaultOf('image').id;
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -49,12 +48,12 @@ describe('a sampling step preview', () => {
       pool: platform.pool,
       redis: platform.redis,
       store,
-      engines: { ...createEngines(workerConfigSchema.parse(platform.env)), image: samplingEngine },
+      engines: new Map([[imageModel, samplingEngine]]),
       workerId: 'test-worker',
       log: pino({ level: 'silent' }),
       webhooks: new WebhookNotifier(createWebhookDeliveryQueue(platform.redis, platform.env.QUEUE_PREFIX!), pino({ level: 'silent' })),
     };
-    await runGeneration(deps, job.id, new AbortController().signal);
+    await runGeneration(deps, job.id, imageModel, new AbortController().signal);
 
     const events = await readStream(platform.baseUrl + job.streamUrl, user.headers);
     const previews = events.filter((event) => event.type === 'preview').map((event) => event.data as { url?: string; firstFrameUrl?: string });

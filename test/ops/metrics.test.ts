@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
-import { costOf, parseGenerateBody } from '@atelier/contracts';
+import { builtInCatalog, costOf, parseGenerateBody } from '@atelier/contracts';
 import { apiConfigSchema, buildApp, createApiServices } from '@atelier/api';
 import { parseConfig } from '@atelier/config';
 import { freePort, TestPlatform, type TestUser } from '../support/platform.ts';
@@ -16,7 +16,7 @@ let workerMetricsUrl: string;
 const served = new Set<string>();
 
 beforeAll(async () => {
-  platform = await TestPlatform.start({ IMAGE_ENGINE: 'local' });
+  platform = await TestPlatform.start();
   const port = await freePort();
   await platform.startWorker({ WORKER_METRICS_PORT: String(port), WORKER_METRICS_HOST: '127.0.0.1' });
   workerMetricsUrl = `http://127.0.0.1:${port}/metrics`;
@@ -60,7 +60,7 @@ describe('metrics after a job runs', () => {
     expect(sampleValue(api, 'atelier_queue_waiting_jobs', { priority: '1', plan: 'pro' })).toBe(0);
     expect(sampleValue(api, 'atelier_queue_waiting_jobs', { priority: '0', plan: 'promoted' })).toBe(0);
     expect(sampleValue(api, 'atelier_queue_paused')).toBe(0);
-    const { prompt, params } = parseGenerateBody('image', body);
+    const { prompt, params } = parseGenerateBody(builtInCatalog().defaultOf('image'), body);
     expect(sampleValue(api, 'atelier_credits_moved_total', { kind: 'reserve' })).toBe(costOf('image', prompt, params));
     expect(sampleValue(api, 'atelier_credit_transactions_total', { kind: 'reserve' })).toBe(1);
     expect(sampleValue(api, 'atelier_credit_transactions_total', { kind: 'charge' })).toBe(1);

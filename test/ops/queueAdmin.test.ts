@@ -8,7 +8,7 @@ let alice: TestUser;
 let workerMetricsUrl: string;
 
 beforeAll(async () => {
-  platform = await TestPlatform.start({ IMAGE_ENGINE: 'local', ADMIN_EMAILS: ' someone@example.com, Ops@Example.com ' });
+  platform = await TestPlatform.start({ ADMIN_EMAILS: ' someone@example.com, Ops@Example.com ' });
   const port = await freePort();
   // One slot to begin with; the override is polled every 200 ms.
   await platform.startWorker({
@@ -60,7 +60,7 @@ describe('queue admin API', () => {
     expect(refused.body).toMatchObject({ error: { code: 'forbidden' } });
     expect((await call(alice, 'POST', '/api/admin/queue/pause')).status).toBe(403);
     expect((await call(alice, 'PUT', '/api/admin/queue/concurrency', { perWorker: 5 })).status).toBe(403);
-    expect(await platform.services!.queue.isPaused()).toBe(false);
+    expect(await platform.queueOf().isPaused()).toBe(false);
   });
 
   it('shows the queue: counts per state and priority, workers, override', async () => {

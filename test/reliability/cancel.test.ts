@@ -31,13 +31,13 @@ describe('cancel', () => {
     });
 
     expect((await cancel(queued.id)).status).toBe(200);
-    expect(await platform.services!.queue.getJob(queued.id)).toBeUndefined();
+    expect(await platform.queueOf(platform.defaultModel('video')).getJob(queued.id)).toBeUndefined();
     const queuedEvents = await readStream(platform.baseUrl + queued.streamUrl, user.headers);
     expect(queuedEvents.at(-1)!.data.status).toBe('canceled');
 
     const canceledAt = Date.now();
     expect((await cancel(running.id)).status).toBe(200);
-    await waitFor('the engine to stop', async () => (await platform.services!.queue.getJobState(running.id)) !== 'active', 2_000, 20);
+    await waitFor('the engine to stop', async () => (await platform.queueOf(platform.defaultModel('video')).getJobState(running.id)) !== 'active', 2_000, 20);
     expect(Date.now() - canceledAt).toBeLessThan(2_000);
     expect((await runningStream).at(-1)!.data.status).toBe('canceled');
     expect((await cancel(running.id)).status).toBe(409);

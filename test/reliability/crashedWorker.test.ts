@@ -5,7 +5,7 @@ import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { creditMovesOf, expectExactLedger, killWorkerMidRun, historyOf, jobRow, sleep, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
 
 /** Short locks so a dead worker's job is taken over within about 3 s (lock 2 s + check every 1 s). */
-const workerEnv = { WORKER_CONCURRENCY: '1', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000', VIDEO_ENGINE: 'local' };
+const workerEnv = { WORKER_CONCURRENCY: '1', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000' };
 
 let platform: TestPlatform;
 let user: TestUser;

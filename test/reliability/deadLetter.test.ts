@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '@atelier/contracts';
+import { catalogFile } from '../support/catalogFiles.ts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { readStream } from '../support/sseClient.ts';
 import { creditMovesOf, expectExactLedger, historyOf, jobRow, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
@@ -16,6 +17,15 @@ const atelierBin = new URL('../../apps/cli/bin/atelier.js', import.meta.url).pat
  * that answers as OpenAI documents its errors — 401 for images (refused credentials: never
  * retried) and 503 for speech (the provider is down: retried with backoff, then dead-lettered).
  */
+/** Images and speech through OpenAI (on loopback, failing), as the API and the first worker see the catalog. */
+const voiceEntry = { id: 'test/voice', kind: 'voice', name: 'Voice', description: 'Speech.', default: true };
+const providerCatalog = catalogFile([
+  { id: 'test/image', kind: 'image', engine: 'openai', providerModel: 'gpt-image-1', name: 'Image', description: 'Pictures.', default: true },
+  { ...voiceEntry, engine: 'openai', providerModel: 'gpt-4o-mini-tts' },
+]);
+/** The operator's fix: the same voice model, now spoken by the local engine. */
+const fixedCatalog = catalogFile([{ ...voiceEntry, engine: 'local-voice' }]);
+
 let provider: Server;
 let providerUrl: string;
 let platform: TestPlatform;
@@ -38,12 +48,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
   providerUrl = `http://127.0.0.1:${(provider.address() as { port: number }).port}/v1`;
-  platform = await TestPlatform.start({ ADMIN_EMAILS: 'ops@example.com' });
+  platform = await TestPlatform.start({ ADMIN_EMAILS: 'ops@example.com', ATELIER_MODELS: providerCatalog });
   alice = await platform.createUser({ credits: 1_000 });
   admin = await platform.createUser({ email: 'ops@example.com', credits: 0 });
   poisonWorker = await platform.startWorker({
-    IMAGE_ENGINE: 'openai',
-    VOICE_ENGINE: 'openai',
     OPENAI_API_KEY: 'sk-test',
     OPENAI_BASE_URL: providerUrl,
     JOB_TIMEOUT_VIDEO_MS: '1500',
@@ -75,7 +83,12 @@ describe('retries, dead letters and time limits', () => {
     const row = await jobRow(platform, job.id);
     expect(row).toMatchObject({ status: 'failed', error_code: 'timeout', attempts: 1 });
     // The engine stopped: the queue entry is no longer active.
-    await waitFor('the queue entry to leave active', async () => (await platform.services!.queue.getJobState(job.id)) === 'failed', 2_000, 50);
+    await waitFor(
+      'the queue entry to leave active',
+      async () => (await platform.queueOf(platform.defaultModel('video')).getJobState(job.id)) === 'failed',
+      2_000,
+      50,
+    );
   });
 
   it('dead letters lost with Redis are rebuilt from the failed rows, with their errors and when they failed', async () => {
@@ -127,7 +140,7 @@ describe('retries, dead letters and time limits', () => {
 
     // The provider is "fixed": a worker with the local speech engine takes over.
     poisonWorker.kill('SIGTERM');
-    await platform.startWorker({ VOICE_ENGINE: 'local' });
+    await platform.startWorker({ ATELIER_MODELS: fixedCatalog });
     expect(JSON.parse(await cli('dlq', 'retry', viaCli.id))).toMatchObject({ retried: viaCli.id, status: 'queued', reservationRound: 2 });
     const retried = await fetch(`${platform.baseUrl}/api/admin/dlq/${viaApi.id}/retry`, { method: 'POST', headers: admin.headers });
     expect(retried.status).toBe(200);

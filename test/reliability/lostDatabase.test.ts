@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantImagesCatalog } from '../support/catalogFiles.ts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { TcpProxy } from '../support/tcpProxy.ts';
 import { expectExactLedger, quickImage, submit, waitFor, waitForStatus } from './support/jobs.ts';
@@ -13,11 +14,11 @@ let user: TestUser;
 let api: { baseUrl: string };
 
 beforeAll(async () => {
-  platform = await TestPlatform.start();
+  platform = await TestPlatform.start({ ATELIER_MODELS: instantImagesCatalog() });
   const target = new URL(platform.env.DATABASE_URL!);
   proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
   api = await platform.startApiProcess({ DATABASE_URL: proxy.urlFor(platform.env.DATABASE_URL!) });
-  await platform.startWorker({ IMAGE_ENGINE: 'instant' });
+  await platform.startWorker();
   user = await platform.createUser({ credits: 100 });
 });
 afterAll(async () => {

@@ -77,8 +77,8 @@ describe('clean shutdown', () => {
     // Handed back, not failed: it waits for the next worker with its attempts intact.
     const waiting = await jobRow(platform, job.id);
     expect(waiting.status).toBe('queued');
-    expect(await platform.services!.queue.getJobState(job.id)).toMatch(/^(waiting|prioritized)$/);
-    expect((await platform.services!.queue.getJob(job.id))!.attemptsMade).toBe(0);
+    expect(await platform.queueOf(platform.defaultModel('video')).getJobState(job.id)).toMatch(/^(waiting|prioritized)$/);
+    expect((await platform.queueOf(platform.defaultModel('video')).getJob(job.id))!.attemptsMade).toBe(0);
 
     const taker = await platform.startWorker({ WORKER_CONCURRENCY: '1' });
     expect((await waitForStatus(platform, job.id, ['succeeded', 'failed'], 60_000)).status).toBe('succeeded');

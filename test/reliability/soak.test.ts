@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantImagesCatalog } from '../support/catalogFiles.ts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { expectExactLedger, quickImage, sleep, submit, waitFor } from './support/jobs.ts';
 
 const JOBS = 500;
 const USERS = 5;
 const workerEnv = {
-  IMAGE_ENGINE: 'instant',
   WORKER_CONCURRENCY: '4',
   WORKER_LOCK_DURATION_MS: '2000',
   WORKER_STALLED_INTERVAL_MS: '1000',
@@ -19,7 +19,7 @@ let platform: TestPlatform;
 let users: TestUser[];
 
 beforeAll(async () => {
-  platform = await TestPlatform.start({ SUBMIT_RATE_LIMIT_MAX: '100000' });
+  platform = await TestPlatform.start({ SUBMIT_RATE_LIMIT_MAX: '100000', ATELIER_MODELS: instantImagesCatalog() });
   users = await Promise.all(Array.from({ length: USERS }, () => platform.createUser({ plan: 'pro', credits: 10_000 })));
 });
 afterAll(async () => platform?.stop());

@@ -1,6 +1,7 @@
 import { readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantImagesCatalog } from '../support/catalogFiles.ts';
 import { TestPlatform } from '../support/platform.ts';
 import { creditMovesOf, expectExactLedger, historyOf, jobRow, quickImage, submit, waitFor, waitForStatus } from './support/jobs.ts';
 
@@ -12,8 +13,8 @@ let platform: TestPlatform;
 const userIds: string[] = [];
 
 beforeAll(async () => {
-  platform = await TestPlatform.start();
-  await platform.startWorker({ IMAGE_ENGINE: 'instant' });
+  platform = await TestPlatform.start({ ATELIER_MODELS: instantImagesCatalog() });
+  await platform.startWorker();
 });
 afterAll(async () => {
   await expectExactLedger(platform, userIds);

@@ -72,7 +72,7 @@ describe('bad input is refused with a clear error and leaves nothing behind', ()
     }
     await platform.pool.query('DELETE FROM credit_transactions WHERE job_id = $1', [job.id]);
     await platform.pool.query('DELETE FROM generation_jobs WHERE id = $1', [job.id]);
-    await platform.services!.queue.remove(job.id);
+    await platform.queueOf().remove(job.id);
   });
 
   it('left no job row, no queue entry and no moved credit for alice', async () => {

@@ -8,7 +8,7 @@ let platform: TestPlatform;
 let alice: TestUser;
 
 beforeAll(async () => {
-  platform = await TestPlatform.start({ IMAGE_ENGINE: 'local' });
+  platform = await TestPlatform.start();
   await platform.startWorker();
   alice = await platform.createUser({ credits: 1_000 });
 });

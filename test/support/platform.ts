@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { apiConfigSchema, buildApp, createApiServices, type ApiServices } from '@atelier/api';
 import { parseConfig } from '@atelier/config';
 import { createApiKey, createPool, createUser, type Pool, type User } from '@atelier/db';
-import type { Plan } from '@atelier/contracts';
+import type { JobKind, Plan } from '@atelier/contracts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -160,9 +160,19 @@ export class TestPlatform {
     return { user, apiKey: key, headers: { authorization: `Bearer ${key}` } };
   }
 
-  /** Ids of every job the generation queue holds, in any state. */
-  async queueJobIds(): Promise<string[]> {
-    const jobs = await this.services!.queue.getJobs(['wait', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused']);
+  /** The queue of a model (by default the image default's, which a submit without `model` gets). */
+  queueOf(model: string = this.services!.catalog.defaultOf('image').id) {
+    return this.services!.queues.of(model);
+  }
+
+  /** The default model of a kind, as the API's catalog has it. */
+  defaultModel(kind: JobKind): string {
+    return this.services!.catalog.defaultOf(kind).id;
+  }
+
+  /** Ids of every job a model's queue (by default the image default's) holds, in any state. */
+  async queueJobIds(model?: string): Promise<string[]> {
+    const jobs = await this.queueOf(model).getJobs(['wait', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused']);
     return jobs.map((job) => job.id!).filter(Boolean);
   }
 

@@ -7,6 +7,7 @@ import type { StreamEvent } from '../../apps/web/src/jobs/streamEvents.ts';
 const job = (overrides: Partial<JobView> = {}): JobView => ({
   id: '7f0c1d7e-3c1b-4a55-9d41-2c6f0e1b9a10',
   kind: 'image',
+  model: 'atelier/landscape-sketch',
   prompt: 'a lighthouse at dusk',
   params: { width: 640, height: 480, steps: 12, seed: 1 },
   status: 'queued',

@@ -110,21 +110,21 @@ describe('webhook deliveries', () => {
   });
 
   it('a canceled job delivers `completed` with its canceled view', async () => {
-    await platform.services!.queue.pause();
+    await platform.queueOf().pause();
     const job = await submitWithWebhook(receiver.url('canceled'));
     const canceled = await fetch(`${platform.baseUrl}/api/jobs/${job.id}`, { method: 'DELETE', headers: user.headers });
-    await platform.services!.queue.resume();
+    await platform.queueOf().resume();
     expect(canceled.status).toBe(200);
     await settledEvents(job.id, 1);
     expect(verified(secret, receiver.at('canceled')[0]!)).toMatchObject({ type: 'job.completed', data: { id: job.id, status: 'canceled' } });
   });
 
   it('an event whose enqueue never happened (the process died after the transition) is sent by the reconciler', async () => {
-    await platform.services!.queue.pause();
+    await platform.queueOf().pause();
     const job = await submitWithWebhook(receiver.url('orphan'));
     // The transition alone, as a process that died before its notify call would leave it.
     await finishJobUnsuccessfully(platform.pool, job.id, { status: 'failed', code: 'internal', message: 'lost', workerId: null });
-    await platform.services!.queue.resume();
+    await platform.queueOf().resume();
     await settledEvents(job.id, 1);
     expect(receiver.at('orphan')).toHaveLength(1);
     expect(verified(secret, receiver.at('orphan')[0]!)).toMatchObject({ type: 'job.completed', data: { status: 'failed', error: { code: 'internal' } } });

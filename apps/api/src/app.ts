@@ -13,6 +13,7 @@ import { uploadRoutes } from './routes/uploadRoutes.ts';
 import { creditRoutes } from './routes/creditRoutes.ts';
 import { billingRoutes } from './routes/billingRoutes.ts';
 import { queueRoutes } from './routes/queueRoutes.ts';
+import { modelRoutes } from './routes/modelRoutes.ts';
 import { authRoutes } from './routes/authRoutes.ts';
 import { meRoutes } from './routes/meRoutes.ts';
 import { keyRoutes } from './routes/keyRoutes.ts';
@@ -58,6 +59,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(creditRoutes(services));
   await app.register(billingRoutes(services));
   await app.register(queueRoutes(services));
+  await app.register(modelRoutes(services));
   await app.register(authRoutes(services));
   await app.register(meRoutes(services));
   await app.register(keyRoutes(services));

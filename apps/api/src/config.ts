@@ -1,7 +1,18 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { authConfig, billingConfig, databaseConfig, logConfig, port, positiveInt, redisConfig, storageConfig, webhookPolicyConfig } from '@atelier/config';
+import {
+  authConfig,
+  billingConfig,
+  catalogConfig,
+  databaseConfig,
+  logConfig,
+  port,
+  positiveInt,
+  redisConfig,
+  storageConfig,
+  webhookPolicyConfig,
+} from '@atelier/config';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** A folder of a build: a relative value is taken from the repository root, wherever the process started. */
@@ -20,6 +31,7 @@ export const apiConfigSchema = z.object({
   ...authConfig,
   ...billingConfig,
   ...webhookPolicyConfig,
+  ...catalogConfig,
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
   /** JSON bodies above this are refused with 413. */

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { FastifyBaseLogger } from 'fastify';
 import { createPool, type Pool } from '@atelier/db';
-import { createGenerationQueue, createRedis, JobEventHub, type GenerationQueue } from '@atelier/queue';
+import type { Catalog } from '@atelier/contracts';
+import { createRedis, GenerationQueues, JobEventHub } from '@atelier/queue';
 import { createObjectStore, type ObjectStore } from '@atelier/storage';
 import { createWebhookDeliveryQueue, WebhookNotifier } from '@atelier/webhooks';
 import type { ApiConfig } from './config.ts';
@@ -19,7 +20,10 @@ export interface ApiServices {
   log: FastifyBaseLogger;
   pool: Pool;
   redis: Redis;
-  queue: GenerationQueue;
+  /** The models: built-ins and ATELIER_MODELS. */
+  catalog: Catalog;
+  /** One BullMQ queue per model, opened on first use. */
+  queues: GenerationQueues;
   events: JobEventHub;
   streams: SseRegistry;
   streamSeats: StreamSeats;
@@ -39,8 +43,7 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const redis = createRedis(config.REDIS_URL, 'producer', logRedisError('producer'));
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
-  const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
-  queue.on('error', logRedisError('queue'));
+  const queues = new GenerationQueues(redis, config.QUEUE_PREFIX, logRedisError('queue'));
   const events = new JobEventHub(redis, subscriber, logRedisError('subscriber'));
   const streams = new SseRegistry(config.SSE_HEARTBEAT_MS, config.SSE_RETRY_MS);
   const streamSeats = new StreamSeats(
@@ -60,7 +63,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     log,
     pool,
     redis,
-    queue,
+    catalog: config.ATELIER_MODELS,
+    queues,
     events,
     streams,
     streamSeats,
@@ -69,13 +73,13 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     store: createObjectStore(config),
     authCache,
     webhooks: new WebhookNotifier(webhookQueue, log),
-    metrics: createApiMetrics({ pool, queue, streams, log }),
+    metrics: createApiMetrics({ pool, queues, catalog: config.ATELIER_MODELS, streams, log }),
     async close() {
       streams.closeAll();
       events.close();
       await streamSeats.releaseAll();
       await authCache.close();
-      await Promise.all([queue.close(), webhookQueue.close()]);
+      await Promise.all([queues.close(), webhookQueue.close()]);
       subscriber.disconnect();
       redis.disconnect();
       await pool.end();

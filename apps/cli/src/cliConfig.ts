@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { authConfig, databaseConfig, loadConfigOrExit, logConfig, port, redisConfig, storageConfig } from '@atelier/config';
+import { authConfig, catalogConfig, databaseConfig, loadConfigOrExit, logConfig, port, redisConfig, storageConfig } from '@atelier/config';
 import { readRunningDatabaseUrl, useLocalPostgres } from './embedded/embeddedDatabase.ts';
 
-/** Where `atelier up` keeps what it embeds (Redis, PGlite, objects); relative to where it runs. */
-const dataDirConfig = { ATELIER_DATA_DIR: z.string().min(1).default('data') };
+/**
+ * Where `atelier up` keeps what it embeds (Redis, PGlite, objects); relative to where it runs.
+ * ATELIER_MODELS is shared with the API and the workers: every command checks the catalog file
+ * too, so a broken one is named by whichever process reads it first.
+ */
+const dataDirConfig = { ATELIER_DATA_DIR: z.string().min(1).default('data'), ...catalogConfig };
 
 /**
  * `atelier up`. Its own settings, and those of the children it reads to fill in their defaults.

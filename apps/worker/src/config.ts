@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { queues } from '@atelier/contracts';
-import { databaseConfig, engineConfig, logConfig, port, positiveInt, redisConfig, storageConfig, webhookPolicyConfig } from '@atelier/config';
+import { catalogConfig, databaseConfig, engineConfig, logConfig, port, positiveInt, redisConfig, storageConfig, webhookPolicyConfig } from '@atelier/config';
 
 export const workerConfigSchema = z.object({
   ...databaseConfig,
@@ -8,6 +8,20 @@ export const workerConfigSchema = z.object({
   ...storageConfig,
   ...engineConfig,
   ...logConfig,
+  ...catalogConfig,
+  /**
+   * The models this worker serves (comma-separated catalog ids); unset: every listed model whose
+   * engine can run here (its keys or tokens set). It takes jobs from those models' queues only.
+   */
+  WORKER_MODELS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ?.split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   ...webhookPolicyConfig,
   /** Webhook deliveries in flight at once per worker process: they wait on the network, not on a core. */
   WEBHOOK_CONCURRENCY: positiveInt(32),
@@ -16,7 +30,10 @@ export const workerConfigSchema = z.object({
   /** The wait after a delivery's first failed attempt; it doubles up to WEBHOOK_RETRY_MAX_DELAY_MS (see queues.webhookDelivery). */
   WEBHOOK_RETRY_FIRST_DELAY_MS: positiveInt(queues.webhookDelivery.firstDelayMs),
   WEBHOOK_RETRY_MAX_DELAY_MS: positiveInt(queues.webhookDelivery.maxDelayMs),
+  /** Jobs this process runs at once, across every model it serves. */
   WORKER_CONCURRENCY: positiveInt(2),
+  /** How often the worker renews its announcement (models, engines, slots); it expires after three of these. */
+  WORKER_ANNOUNCE_INTERVAL_MS: positiveInt(5_000),
   /** How often the worker reads the admin's concurrency override (PUT /api/admin/queue/concurrency). */
   WORKER_SETTINGS_POLL_MS: positiveInt(5_000),
   /** Serve Prometheus metrics at GET /metrics on this port (9464 in the images); 0, the default: no metrics server. */

@@ -35,7 +35,13 @@ export async function failGeneration(deps: FailureDeps, jobId: string, failure: 
   await Promise.all([
     events.flush(),
     deps.store.deletePrefix(jobPrefix(job.userId, jobId)),
-    addDeadLetter(deps.deadLetters, { jobId, kind: job.kind, error: { code: failure.code, message: failure.message }, attempts: job.attempts }),
+    addDeadLetter(deps.deadLetters, {
+      jobId,
+      kind: job.kind,
+      model: job.model,
+      error: { code: failure.code, message: failure.message },
+      attempts: job.attempts,
+    }),
     deps.webhooks.notify(job, 'failed'),
   ]);
   return true;

@@ -5,6 +5,7 @@ import { failGeneration, retryGeneration, returnGeneration, type FailureDeps } f
 import { runGeneration } from './runGeneration.ts';
 import type { WorkerMetrics } from './metrics/workerMetrics.ts';
 import type { AttemptOutcome } from './metrics/jobTimings.ts';
+import type { SlotGate } from './slotGate.ts';
 
 export interface ProcessorDeps extends FailureDeps {
   /** Aborted when this process shuts down: running jobs stop and go back to the queue. */
@@ -15,6 +16,8 @@ export interface ProcessorDeps extends FailureDeps {
   timeoutMs: Record<JobKind, number>;
   /** Wait, run and first-preview times and busy slots, observed in memory (absent in tests that need none). */
   metrics?: WorkerMetrics;
+  /** The process's slots across its model queues (absent with one queue: BullMQ's concurrency suffices). */
+  slots?: SlotGate;
 }
 
 /**
@@ -34,38 +37,50 @@ const abortedBy = (signal: AbortSignal, name: string) => signal.aborted && (sign
  */
 export function generationProcessor(deps: ProcessorDeps) {
   return async (job: Job<GenerationPayload>, token?: string): Promise<void> => {
-    const payload = queues.generation.payload.parse(job.data);
-    // worker_id is in the process logger's base bindings already.
-    const log = deps.log.child({ job_id: payload.jobId, request_id: payload.requestId, attempt: job.attemptsMade + 1 });
-    const cancel = new AbortController();
-    deps.running.set(payload.jobId, cancel);
-    const signal = AbortSignal.any([cancel.signal, deps.shutdownSignal, AbortSignal.timeout(deps.timeoutMs[payload.kind])]);
-    const attempt = deps.metrics?.startAttempt(job, payload.kind);
-    let outcome: AttemptOutcome = 'completed';
+    if (deps.slots && token !== undefined && !deps.slots.tryEnter()) {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     try {
-      await runGeneration({ ...deps, log, engines: attempt?.engines(deps.engines) ?? deps.engines }, payload.jobId, signal);
-    } catch (error) {
-      if (abortedBy(signal, 'ShutdownError') && token !== undefined) {
-        log.info('shutting down: handing the job back to the queue');
-        outcome = 'handed_back';
-        await returnGeneration(deps, payload.jobId);
-        await job.moveToWait(token);
-        throw new WaitingError();
-      }
-      const failure = toJobError(error, signal);
-      const attempts = job.attemptsMade + 1;
-      const final = !failure.retryable || attempts >= (job.opts.attempts ?? 1);
-      log.warn({ err: error, code: failure.code, final }, 'generation attempt failed');
-      outcome = !final ? 'retrying' : failure.code === 'canceled' ? 'canceled' : 'failed';
-      if (!final) {
-        await retryGeneration(deps, payload.jobId, failure);
-        throw failure;
-      }
-      await failGeneration(deps, payload.jobId, failure);
-      throw new RecordedFailure(`${failure.code}: ${failure.message}`);
+      await runAttempt(deps, job, token);
     } finally {
-      deps.running.delete(payload.jobId);
-      attempt?.finish(outcome);
+      deps.slots?.leave();
     }
   };
+}
+
+async function runAttempt(deps: ProcessorDeps, job: Job<GenerationPayload>, token: string | undefined): Promise<void> {
+  const payload = queues.generation.payload.parse(job.data);
+  // worker_id is in the process logger's base bindings already.
+  const log = deps.log.child({ job_id: payload.jobId, request_id: payload.requestId, attempt: job.attemptsMade + 1 });
+  const cancel = new AbortController();
+  deps.running.set(payload.jobId, cancel);
+  const signal = AbortSignal.any([cancel.signal, deps.shutdownSignal, AbortSignal.timeout(deps.timeoutMs[payload.kind])]);
+  const attempt = deps.metrics?.startAttempt(job, payload.kind);
+  let outcome: AttemptOutcome = 'completed';
+  try {
+    await runGeneration({ ...deps, log, engines: attempt?.engines(deps.engines) ?? deps.engines }, payload.jobId, payload.model, signal);
+  } catch (error) {
+    if (abortedBy(signal, 'ShutdownError') && token !== undefined) {
+      log.info('shutting down: handing the job back to the queue');
+      outcome = 'handed_back';
+      await returnGeneration(deps, payload.jobId);
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    const failure = toJobError(error, signal);
+    const attempts = job.attemptsMade + 1;
+    const final = !failure.retryable || attempts >= (job.opts.attempts ?? 1);
+    log.warn({ err: error, code: failure.code, final }, 'generation attempt failed');
+    outcome = !final ? 'retrying' : failure.code === 'canceled' ? 'canceled' : 'failed';
+    if (!final) {
+      await retryGeneration(deps, payload.jobId, failure);
+      throw failure;
+    }
+    await failGeneration(deps, payload.jobId, failure);
+    throw new RecordedFailure(`${failure.code}: ${failure.message}`);
+  } finally {
+    deps.running.delete(payload.jobId);
+    attempt?.finish(outcome);
+  }
 }

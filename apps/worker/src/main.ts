@@ -1,14 +1,14 @@
 import { Worker } from 'bullmq';
 import { pino } from 'pino';
-import { loadConfigOrExit } from '@atelier/config';
-import { queues, type GenerationPayload } from '@atelier/contracts';
+import { ConfigError, loadConfigOrExit } from '@atelier/config';
+import { generationQueueName, queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
-import { createEngines } from '@atelier/engines';
-import { checkEvictionPolicy, createDeadLetterQueue, createGenerationQueue, createRedis, onCancel } from '@atelier/queue';
+import { createEngines, runnableModels, type Engines } from '@atelier/engines';
+import { checkEvictionPolicy, createDeadLetterQueue, createRedis, GenerationQueues, onCancel } from '@atelier/queue';
 import { setImageThreadsPerPicture } from '@atelier/media';
 import { createObjectStore } from '@atelier/storage';
 import { createWebhookAgents, createWebhookDeliveryQueue, createWebhookDeliveryWorker, sweepWebhookEvents, WebhookNotifier } from '@atelier/webhooks';
-import { workerConfigSchema } from './config.ts';
+import { workerConfigSchema, type WorkerConfig } from './config.ts';
 import { generationProcessor, RecordedFailure } from './generationProcessor.ts';
 import { failGeneration, stalledTooOften } from './failGeneration.ts';
 import { withConfirmedUploads } from './confirmedUploads.ts';
@@ -18,6 +18,8 @@ import { runPeriodically } from './periodic.ts';
 import { makeWorkerId } from './workerId.ts';
 import { followConcurrency } from './concurrencyFollower.ts';
 import { WorkerMetrics } from './metrics/workerMetrics.ts';
+import { SlotGate } from './slotGate.ts';
+import { workerAnnouncer } from './workerAnnouncer.ts';
 import { startMetricsServer } from './metrics/metricsServer.ts';
 
 class ShutdownError extends Error {
@@ -28,9 +30,24 @@ class LockLostError extends Error {
   override name = 'LockLostError';
 }
 
-/** One worker process: `atelier worker`. Start as many as the queue needs. */
+/** The engines of the models this worker serves; a model it cannot serve stops the process, named. */
+function enginesOrExit(config: WorkerConfig): Engines {
+  const catalog = config.ATELIER_MODELS;
+  const models = config.WORKER_MODELS ?? runnableModels(catalog, config);
+  try {
+    if (models.length === 0) throw new ConfigError(['WORKER_MODELS: no model of the catalog can run on this worker']);
+    return createEngines(catalog, models, config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+}
+
+/** One worker process: `atelier worker`. Start as many as the queues need. */
 export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema, env);
+  const engines = enginesOrExit(config);
   const workerId = makeWorkerId();
   const log = pino({ name: 'worker', level: config.LOG_LEVEL, base: { pid: process.pid, worker_id: workerId } });
   setImageThreadsPerPicture(config.SHARP_CONCURRENCY);
@@ -42,7 +59,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const warning = await checkEvictionPolicy(redis).catch((error: Error) => `could not read Redis eviction policy: ${error.message}`);
   if (warning) log.warn(warning);
 
-  const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
+  const generationQueues = new GenerationQueues(redis, config.QUEUE_PREFIX);
   const deadLetters = createDeadLetterQueue(redis, config.QUEUE_PREFIX);
   const shutdown = new AbortController();
   const running = new Map<string, AbortController>();
@@ -50,23 +67,48 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
 
   const store = withConfirmedUploads(createObjectStore(config), config.STORAGE_PUT_RETRIES, config.STORAGE_PUT_RETRY_DELAY_MS);
   const webhooks = new WebhookNotifier(createWebhookDeliveryQueue(redis, config.QUEUE_PREFIX), log);
-  const deps = { pool, redis, store, engines: createEngines(config), workerId, log, deadLetters, webhooks };
+  const deps = { pool, redis, store, engines, workerId, log, deadLetters, webhooks };
   const timeoutMs = { image: config.JOB_TIMEOUT_IMAGE_MS, video: config.JOB_TIMEOUT_VIDEO_MS, voice: config.JOB_TIMEOUT_VOICE_MS };
   const metrics = new WorkerMetrics(config.WORKER_CONCURRENCY);
-  const handlers = {
-    [queues.generation.name]: generationProcessor({ ...deps, shutdownSignal: shutdown.signal, running, timeoutMs, metrics }),
-  };
-  const worker = new Worker<GenerationPayload>(queues.generation.name, handlers[queues.generation.name], {
-    // BullMQ needs its own blocking connection per worker; it duplicates this one.
-    connection: redis,
-    prefix: config.QUEUE_PREFIX,
-    concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.WORKER_LOCK_DURATION_MS,
-    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
-    maxStalledCount: queues.generation.attempts - 1,
-    name: workerId,
-  });
-  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  const models = [...engines.keys()];
+  // Several model queues share the process's slots through the gate; one queue needs none.
+  const slots = models.length > 1 ? new SlotGate(config.WORKER_CONCURRENCY) : undefined;
+  const processor = generationProcessor({ ...deps, shutdownSignal: shutdown.signal, running, timeoutMs, metrics, slots });
+  // One BullMQ Worker per served model's queue: a worker never sees another model's job.
+  const workers = models.map(
+    (model) =>
+      new Worker<GenerationPayload>(generationQueueName(model), processor, {
+        // BullMQ needs its own blocking connection per worker; it duplicates this one.
+        connection: redis,
+        prefix: config.QUEUE_PREFIX,
+        concurrency: config.WORKER_CONCURRENCY,
+        lockDuration: config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+        maxStalledCount: queues.generation.attempts - 1,
+        name: workerId,
+      }),
+  );
+  let concurrency = config.WORKER_CONCURRENCY;
+  for (const worker of workers) {
+    slots?.attach(worker);
+    worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+    // This process was frozen past its lock (or cut off from Redis) and another worker may run
+    // the job now: stop the engine instead of finishing work whose completion would be refused.
+    worker.on('lockRenewalFailed', (jobIds: string[]) => {
+      for (const jobId of jobIds) running.get(jobId)?.abort(new LockLostError(`lost the lock of job ${jobId}`));
+    });
+    // BullMQ fails a job that stalled more than maxStalledCount times (it kept killing its
+    // worker) without calling the processor: finish its row here. For a job our processor
+    // failed, the row is already final and this changes nothing. The reconciler covers a worker
+    // that dies before this runs.
+    worker.on('failed', (job, error) => {
+      if (!job?.id || error instanceof RecordedFailure || error.name !== 'UnrecoverableError') return;
+      failGeneration(deps, job.id, stalledTooOften(error.message), { anyHolder: true }).then(
+        (changed) => changed && log.warn({ job_id: job.id, reason: error.message }, 'the queue gave up on a job; failed, refunded and dead-lettered'),
+        (failure: Error) => log.error({ err: failure, job_id: job.id }, 'could not finish a job the queue gave up; the reconciler will'),
+      );
+    });
+  }
   const deliveries = createWebhookDeliveryWorker(redis, config.QUEUE_PREFIX, config.WEBHOOK_CONCURRENCY, {
     pool,
     agents: createWebhookAgents(),
@@ -77,49 +119,44 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     now: Date.now,
   });
   deliveries.on('error', (error) => log.error({ err: error }, 'webhook delivery worker error'));
-  // This process was frozen past its lock (or cut off from Redis) and another worker may run
-  // the job now: stop the engine instead of finishing work whose completion would be refused.
-  worker.on('lockRenewalFailed', (jobIds: string[]) => {
-    for (const jobId of jobIds) running.get(jobId)?.abort(new LockLostError(`lost the lock of job ${jobId}`));
+  const announcer = workerAnnouncer(redis, config.QUEUE_PREFIX, config.WORKER_ANNOUNCE_INTERVAL_MS, {
+    id: workerId,
+    engines,
+    concurrency: () => concurrency,
+    busy: () => running.size,
   });
   // An admin's concurrency override (Redis), applied now and whenever it changes.
   const followOverride = followConcurrency(
     redis,
     config.QUEUE_PREFIX,
     config.WORKER_CONCURRENCY,
-    (concurrency) => {
-      metrics.busy.setConcurrency(concurrency);
-      worker.concurrency = concurrency;
+    (next) => {
+      concurrency = next;
+      metrics.busy.setConcurrency(next);
+      slots?.setSlots(next);
+      for (const worker of workers) worker.concurrency = next;
     },
     log,
   );
   await followOverride().catch((error: Error) => log.warn({ err: error }, 'could not read the concurrency override; polling for it'));
   const closeMetrics =
     config.WORKER_METRICS_PORT > 0 ? await startMetricsServer(metrics.registry, config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST, log) : null;
-  // BullMQ fails a job that stalled more than maxStalledCount times (it kept killing its
-  // worker) without calling the processor: finish its row here. For a job our processor
-  // failed, the row is already final and this changes nothing. The reconciler covers a worker
-  // that dies before this runs.
-  worker.on('failed', (job, error) => {
-    if (!job?.id || error instanceof RecordedFailure || error.name !== 'UnrecoverableError') return;
-    failGeneration(deps, job.id, stalledTooOften(error.message), { anyHolder: true }).then(
-      (changed) => changed && log.warn({ job_id: job.id, reason: error.message }, 'the queue gave up on a job; failed, refunded and dead-lettered'),
-      (failure: Error) => log.error({ err: failure, job_id: job.id }, 'could not finish a job the queue gave up; the reconciler will'),
-    );
-  });
   const sweepWebhooks = async () => {
     const queued = await sweepWebhookEvents(pool, webhooks.queue, config.RECONCILE_MIN_AGE_MS);
     if (queued > 0) log.warn({ queued }, 'reconciler queued webhook events that were never queued or that Redis lost');
   };
   const stopPeriodic = [
-    runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(deps, queue, config.RECONCILE_MIN_AGE_MS, log), log),
+    runPeriodically('reconcile', config.RECONCILE_INTERVAL_MS, () => reconcileOnce(deps, generationQueues, config.RECONCILE_MIN_AGE_MS, log), log),
     runPeriodically('webhook-sweep', config.RECONCILE_INTERVAL_MS, () => sweepWebhooks(), log),
-    runPeriodically('promote', config.PROMOTE_INTERVAL_MS, () => promoteAgedJobs(pool, queue, config.QUEUE_PROMOTE_AFTER_MS, log), log),
+    runPeriodically('promote', config.PROMOTE_INTERVAL_MS, () => promoteAgedJobs(pool, generationQueues, config.QUEUE_PROMOTE_AFTER_MS, log), log),
     runPeriodically('concurrency', config.WORKER_SETTINGS_POLL_MS, followOverride, log),
+    runPeriodically('announce', config.WORKER_ANNOUNCE_INTERVAL_MS, announcer.announce, log),
     // Idempotency-Key answers are promised for 24 hours; keep them two days, then let them go.
     runPeriodically('idempotency-keys', 3_600_000, () => deleteOldIdempotencyKeys(pool, 48), log),
   ];
-  log.info({ concurrency: worker.concurrency, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
+  // Announced before the log line tests wait for: a started worker is listed.
+  await announcer.announce();
+  log.info({ concurrency, models, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');
@@ -130,9 +167,10 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
       log.error('shutdown did not finish in time; exiting');
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS + 15_000).unref();
-    await Promise.all([worker.close(), deliveries.close()]);
+    await announcer.withdraw().catch((error: Error) => log.warn({ err: error }, 'could not withdraw the announcement; it expires'));
+    await Promise.all([...workers.map((worker) => worker.close()), deliveries.close()]);
     clearTimeout(grace);
-    await Promise.all([queue.close(), deadLetters.close(), webhooks.queue.close(), closeMetrics?.()]);
+    await Promise.all([generationQueues.close(), deadLetters.close(), webhooks.queue.close(), closeMetrics?.()]);
     subscriber.disconnect();
     redis.disconnect();
     await pool.end();

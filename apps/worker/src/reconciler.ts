@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { JobError } from '@atelier/contracts';
 import { idsNoLongerFailed, listFailedJobs, listUnfinishedJobs } from '@atelier/db';
-import { addDeadLetter, deadLettersNeedRebuild, enqueueGeneration, markDeadLettersComplete, removeDeadLetter, type GenerationQueue } from '@atelier/queue';
+import { addDeadLetter, deadLettersNeedRebuild, enqueueGeneration, markDeadLettersComplete, removeDeadLetter, type GenerationQueues } from '@atelier/queue';
 import { failGeneration, stalledTooOften, type FailureDeps } from './failGeneration.ts';
 
 const PAGE_SIZE = 500;
@@ -25,12 +25,14 @@ export interface ReconcileResult {
  *   so died before finishing the row): `failed`, refunded once and dead-lettered.
  * Every step is conditional or idempotent, so any number of reconcilers may run at once.
  */
-export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, minAgeMs: number, log: Logger): Promise<ReconcileResult> {
+export async function reconcileOnce(deps: FailureDeps, queues: GenerationQueues, minAgeMs: number, log: Logger): Promise<ReconcileResult> {
   const result: ReconcileResult = { requeued: 0, failed: 0, deadLettersRestored: await rebuildDeadLetters(deps) };
   let afterId: string | null = null;
   for (;;) {
     const rows = await listUnfinishedJobs(deps.pool, minAgeMs, PAGE_SIZE, afterId);
     for (const row of rows) {
+      // Every model's queue, not only the ones this worker serves: any worker may repair any job.
+      const queue = queues.of(row.model);
       const state = await queue.getJobState(row.id);
       if (state === 'failed') {
         const reason = (await queue.getJob(row.id))?.failedReason ?? 'failed in the queue';
@@ -40,7 +42,7 @@ export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, m
       }
       if (state === 'completed') await queue.remove(row.id);
       else if (state !== 'unknown') continue;
-      await enqueueGeneration(queue, { jobId: row.id, kind: row.kind }, row.priority);
+      await enqueueGeneration(queues, { jobId: row.id, kind: row.kind, model: row.model }, row.priority);
       result.requeued++;
     }
     if (rows.length < PAGE_SIZE) break;
@@ -67,7 +69,7 @@ async function rebuildDeadLetters(deps: FailureDeps): Promise<number> {
       rows.map((row) =>
         addDeadLetter(
           deps.deadLetters,
-          { jobId: row.id, kind: row.kind, error: { code: row.errorCode, message: row.errorMessage }, attempts: row.attempts },
+          { jobId: row.id, kind: row.kind, model: row.model, error: { code: row.errorCode, message: row.errorMessage }, attempts: row.attempts },
           row.finishedAt,
         ),
       ),

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JobError, type JobKind } from '@atelier/contracts';
+import { JobError } from '@atelier/contracts';
 import { claimJob, completeJob, recordJobProgress, type JobRow, type Pool } from '@atelier/db';
-import type { Engine, GeneratedFile, PreviewImage } from '@atelier/engines';
+import type { Engines, GeneratedFile, PreviewImage } from '@atelier/engines';
 import { placeholderOf, validateOutput, type OutputExpectation } from '@atelier/media';
 import { jobObjectKey, jobPrefix, type ObjectStore } from '@atelier/storage';
 import type { WebhookNotifier } from '@atelier/webhooks';
@@ -12,7 +12,8 @@ export interface GenerationDeps {
   pool: Pool;
   redis: Redis;
   store: ObjectStore;
-  engines: Record<JobKind, Engine>;
+  /** The engines of the models this worker serves, by model id. */
+  engines: Engines;
   workerId: string;
   log: Logger;
   webhooks: WebhookNotifier;
@@ -48,8 +49,11 @@ const attemptPrefix = (job: JobRow, attempt = job.attempts) => `${jobPrefix(job.
  * settle. Each step is safe to run again: keys are per attempt, completion is conditional, the
  * charge has an idempotency key. Throws on failure; the caller decides retry or dead letter.
  */
-export async function runGeneration(deps: GenerationDeps, jobId: string, signal: AbortSignal): Promise<void> {
-  const job = await claimJob(deps.pool, jobId, deps.workerId);
+export async function runGeneration(deps: GenerationDeps, jobId: string, model: string, signal: AbortSignal): Promise<void> {
+  const engine = deps.engines.get(model);
+  // The worker consumes only its models' queues, so this is a job put in the wrong queue.
+  if (!engine) throw new JobError('internal', `This worker does not serve ${model}.`);
+  const job = await claimJob(deps.pool, jobId, deps.workerId, engine.gpu?.()?.name ?? null);
   if (!job) {
     deps.log.info({ job_id: jobId }, 'job is no longer runnable (finished or canceled); skipping');
     return;
@@ -62,7 +66,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, signal:
   let lastRowWrite = Date.now();
   let previewBlurhash: string | null = null;
   let previews = 0;
-  const files = await deps.engines[job.kind].generate(
+  const files = await engine.generate(
     { prompt: job.prompt, params: job.params as never },
     {
       signal,

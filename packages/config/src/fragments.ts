@@ -47,20 +47,12 @@ export const storageConfig = {
   SIGNED_URL_TTL_SECONDS: positiveInt(900),
 };
 
+/** What the engines need besides the catalog: providers' keys and addresses (their model ids are catalog entries). */
 export const engineConfig = {
-  IMAGE_ENGINE: z.enum(['local', 'instant', 'openai', 'huggingface']).default('local'),
-  VIDEO_ENGINE: z.enum(['local', 'openai', 'huggingface']).default('local'),
-  VOICE_ENGINE: z.enum(['local', 'openai', 'huggingface']).default('local'),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
-  OPENAI_IMAGE_MODEL: z.string().default('gpt-image-1'),
-  OPENAI_VIDEO_MODEL: z.string().default('sora-2'),
-  OPENAI_VOICE_MODEL: z.string().default('gpt-4o-mini-tts'),
   HF_TOKEN: z.string().optional(),
   HF_ENDPOINT_URL: url(['http:', 'https:']).optional(),
-  HF_IMAGE_MODEL: z.string().default('black-forest-labs/FLUX.1-schnell'),
-  HF_VIDEO_MODEL: z.string().default('Lightricks/LTX-Video'),
-  HF_VOICE_MODEL: z.string().default('hexgrad/Kokoro-82M'),
   /** Threads of the ESRGAN upscaler's pool (createEsrganPool); unset, one per core. */
   UPSCALE_THREADS: z.coerce.number().int().positive().optional(),
 };

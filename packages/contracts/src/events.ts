@@ -29,7 +29,15 @@ export const OutputEvent = z.object({
   assetId: z.string().optional(),
 });
 export const ErrorEvent = z.object({ type: z.literal('error'), code: z.string(), message: z.string(), retrying: z.boolean().optional() });
-export const QueueEvent = z.object({ type: z.literal('queue'), position: z.number().int(), etaSeconds: z.number() });
+export const QueueEvent = z.object({
+  type: z.literal('queue'),
+  /** 1-based, among the waiting jobs of the same model. */
+  position: z.number().int(),
+  etaSeconds: z.number(),
+  /** Set while no live worker serves the job's model: `a worker that serves <model>`. */
+  waitingFor: z.string().optional(),
+});
+export type QueueEvent = z.infer<typeof QueueEvent>;
 
 export const JobEvent = z.discriminatedUnion('type', [StatusEvent, ProgressEvent, PreviewEvent, OutputEvent, ErrorEvent, QueueEvent]);
 export type JobEvent = z.infer<typeof JobEvent>;

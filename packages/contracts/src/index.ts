@@ -6,3 +6,5 @@ export * from './pricing.ts';
 export * from './queue.ts';
 export * from './uploads.ts';
 export * from './webhooks.ts';
+export * from './models/index.ts';
+export * from './workers.ts';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 import { defaultWebhookEvents, webhookFields } from './webhooks.ts';
+import type { CatalogModel } from './models/catalog.ts';
+import { voiceNames } from './models/paramFields.ts';
 
 export const jobKinds = ['image', 'video', 'voice'] as const;
 export const JobKind = z.enum(jobKinds);
@@ -40,7 +42,6 @@ export const VideoParams = z
   })
   .strict();
 
-export const voiceNames = ['en', 'en-us', 'en-gb', 'fr', 'de', 'es', 'it'] as const;
 export const VoiceParams = z
   .object({
     voice: z.enum(voiceNames).default('en'),
@@ -49,21 +50,30 @@ export const VoiceParams = z
   })
   .strict();
 
+/**
+ * The params each kind's engines accept: a model narrows them (packages/contracts/src/models),
+ * never widens them, so these types hold for every model of the kind.
+ */
 export const paramsByKind = { image: ImageParams, video: VideoParams, voice: VoiceParams } as const;
 export type ImageParams = z.infer<typeof ImageParams>;
 export type VideoParams = z.infer<typeof VideoParams>;
 export type VoiceParams = z.infer<typeof VoiceParams>;
 export type ParamsOf<K extends JobKind> = z.infer<(typeof paramsByKind)[K]>;
 
-export const GenerateBody = z.object({ prompt: Prompt, params: z.record(z.string(), z.unknown()).optional(), ...webhookFields }).strict();
+export const GenerateBody = z
+  .object({ prompt: Prompt, model: z.string().optional(), params: z.record(z.string(), z.unknown()).optional(), ...webhookFields })
+  .strict();
 
-/** Parse a submit body for one kind; params get their defaults and a seed is always set. */
-export function parseGenerateBody(kind: JobKind, body: unknown) {
+/** Which model a submit names (undefined: the kind's default). */
+export const requestedModel = (body: unknown): string | undefined => GenerateBody.parse(body).model;
+
+/** Parse a submit body for one model; params get that model's defaults and a seed is always set. */
+export function parseGenerateBody(model: CatalogModel, body: unknown) {
   const { prompt, params, webhook: url, webhookEvents } = GenerateBody.parse(body);
   if (url === undefined && webhookEvents !== undefined) throw new AppError('validation_failed', 'webhookEvents: needs a webhook to send them to');
   const webhook = url === undefined ? null : { url, events: [...new Set(webhookEvents ?? defaultWebhookEvents)] };
-  const parsed = paramsByKind[kind].parse(params ?? {}) as Record<string, unknown>;
-  if ('seed' in paramsByKind[kind].shape && parsed.seed === undefined) {
+  const parsed = model.paramsSchema.parse(params ?? {}) as Record<string, unknown>;
+  if ('seed' in model.paramFields && parsed.seed === undefined) {
     parsed.seed = Math.floor(Math.random() * 2 ** 31);
   }
   return { prompt, params: parsed, webhook };
@@ -91,6 +101,8 @@ export const canTransition = (from: JobStatus, to: JobStatus): boolean => jobTra
 export const JobView = z.object({
   id: z.string().uuid(),
   kind: JobKind,
+  /** The catalog id of the model that makes (or made) the result. */
+  model: z.string(),
   prompt: z.string(),
   params: z.record(z.string(), z.unknown()),
   status: JobStatus,

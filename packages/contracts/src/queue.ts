@@ -6,7 +6,7 @@ import { WebhookEvent } from './webhooks.ts';
  * Every queue, its job name, payload schema and policy in one place. A worker refuses to
  * start unless each queue has exactly one handler.
  */
-export const GenerationPayload = z.object({ jobId: z.string().uuid(), kind: JobKind, requestId: z.string().optional() });
+export const GenerationPayload = z.object({ jobId: z.string().uuid(), kind: JobKind, model: z.string(), requestId: z.string().optional() });
 export type GenerationPayload = z.infer<typeof GenerationPayload>;
 
 export const WebhookDeliveryPayload = z.object({ jobId: z.string().uuid(), reservationRound: z.number().int().positive(), event: WebhookEvent });
@@ -33,7 +33,12 @@ export const queues = {
   deadLetter: {
     name: 'generation-dead-letter',
     jobName: 'dead',
-    payload: GenerationPayload.extend({ error: z.object({ code: z.string(), message: z.string() }), attempts: z.number().int() }),
+    payload: GenerationPayload.extend({
+      // Entries dead-lettered before the catalog name no model; the job row has it.
+      model: z.string().optional(),
+      error: z.object({ code: z.string(), message: z.string() }),
+      attempts: z.number().int(),
+    }),
   },
   /**
    * One entry per webhook event (entry id from job, round and event: adding it twice is a
@@ -55,5 +60,11 @@ export const queues = {
     jitter: 0.2,
   },
 } as const;
+
+/**
+ * One BullMQ queue per model, so a worker takes only the jobs of the models it serves:
+ * `generation/<model id>` (ids are `owner/name` without ':', which BullMQ refuses in names).
+ */
+export const generationQueueName = (modelId: string): string => `${queues.generation.name}/${modelId}`;
 
 export type QueueName = (typeof queues)[keyof typeof queues]['name'];

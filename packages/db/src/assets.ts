@@ -11,6 +11,8 @@ export interface AssetRow {
   jobId: string | null;
   source: AssetSource;
   kind: JobKind;
+  /** The catalog id of the model that made it (its job's); null for an upload. */
+  model: string | null;
   storageKey: string;
   posterKey: string | null;
   contentType: string;
@@ -25,7 +27,9 @@ export interface AssetRow {
   createdAtText: string;
 }
 
-const assetColumns = `id, user_id AS "userId", job_id AS "jobId", source, kind, storage_key AS "storageKey", poster_key AS "posterKey",
+// The model is its job's: one primary-key lookup per asset, and no second copy to keep in step (none for an upload).
+const assetColumns = `id, user_id AS "userId", job_id AS "jobId", source, kind,
+  (SELECT model FROM generation_jobs g WHERE g.id = workspace_assets.job_id) AS model, storage_key AS "storageKey", poster_key AS "posterKey",
   content_type AS "contentType", bytes, width, height, duration_seconds AS "durationSeconds", blurhash, peaks, prompt,
   created_at AS "createdAt", created_at::text AS "createdAtText"`;
 

@@ -107,8 +107,8 @@ export interface PlanChange {
   plan: Plan;
   priority: number;
   planChanged: boolean;
-  /** Queued jobs whose row now carries the plan's priority; their queue entries must follow. */
-  movedJobIds: string[];
+  /** Queued jobs whose row now carries the plan's priority; their queue entries (in their model's queue) must follow. */
+  movedJobs: { id: string; model: string }[];
 }
 
 /**
@@ -120,7 +120,7 @@ export interface PlanChange {
  */
 export async function setUserPlan(db: Queryable, userId: string, plan: Plan): Promise<PlanChange | null> {
   const priority = plans[plan].queuePriority;
-  const { rows } = await db.query<{ planChanged: boolean; movedJobIds: string[] }>(
+  const { rows } = await db.query<{ planChanged: boolean; movedJobs: { id: string; model: string }[] }>(
     `WITH target AS (
        SELECT id, plan <> $2 AS changed FROM users WHERE id = $1 FOR UPDATE
      ), u AS (
@@ -129,13 +129,14 @@ export async function setUserPlan(db: Queryable, userId: string, plan: Plan): Pr
        UPDATE generation_jobs SET priority = $3
        WHERE id IN (SELECT id FROM generation_jobs WHERE user_id IN (SELECT id FROM target) AND status = 'queued' AND priority <> $3
                     FOR UPDATE SKIP LOCKED)
-       RETURNING id
+       RETURNING id, model
      )
-     SELECT target.changed AS "planChanged", coalesce((SELECT array_agg(id::text ORDER BY id) FROM j), '{}') AS "movedJobIds" FROM target`,
+     SELECT target.changed AS "planChanged",
+            coalesce((SELECT json_agg(json_build_object('id', id, 'model', model) ORDER BY id) FROM j), '[]') AS "movedJobs" FROM target`,
     [userId, plan, priority],
   );
   const row = rows[0];
-  return row ? { userId, plan, priority, planChanged: row.planChanged, movedJobIds: row.movedJobIds } : null;
+  return row ? { userId, plan, priority, planChanged: row.planChanged, movedJobs: row.movedJobs } : null;
 }
 
 /** `YYYY-MM` of a moment, in UTC: the period of a monthly grant. */

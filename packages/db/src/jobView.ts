@@ -9,6 +9,7 @@ export function jobView(row: JobRow): JobView {
   return {
     id: row.id,
     kind: row.kind,
+    model: row.model,
     prompt: row.prompt,
     params: row.params,
     status: row.status,

@@ -6,6 +6,8 @@ export interface JobRow {
   id: string;
   userId: string;
   kind: JobKind;
+  /** The catalog id of the model the job runs on; its BullMQ queue is `generation/<model>`. */
+  model: string;
   prompt: string;
   params: Record<string, unknown>;
   status: JobStatus;
@@ -32,7 +34,7 @@ export interface JobRow {
 }
 
 /** The columns of a JobRow, from `t`. */
-export const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "userId", ${t}.kind, ${t}.prompt, ${t}.params,
+export const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "userId", ${t}.kind, ${t}.model, ${t}.prompt, ${t}.params,
   ${t}.status, ${t}.priority, ${t}.progress, ${t}.cost, ${t}.worker_id AS "workerId", ${t}.attempts,
   ${t}.reservation_round AS "reservationRound",
   ${t}.error_code AS "errorCode", ${t}.error_message AS "errorMessage", ${t}.blurhash, ${t}.preview_key AS "previewKey",
@@ -42,6 +44,7 @@ export const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "
 export interface NewJob {
   userId: string;
   kind: JobKind;
+  model: string;
   prompt: string;
   params: Record<string, unknown>;
   priority: number;
@@ -58,8 +61,8 @@ const insertJobStatement = preparedStatement(
   `WITH debit AS (
      UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 AND active_jobs < $7 RETURNING id
    ), j AS (
-     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, webhook_url, webhook_events)
-     SELECT $1, $2, $3, $4, $5, $6, $8, $9 FROM debit RETURNING *
+     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, webhook_url, webhook_events, model)
+     SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10 FROM debit RETURNING *
    ), r AS (
      INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
      SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
@@ -85,6 +88,7 @@ export async function insertJobWithReservation(db: Queryable, job: NewJob): Prom
       job.maxActiveJobs,
       job.webhook?.url ?? null,
       job.webhook?.events ?? null,
+      job.model,
     ]),
   );
   if (rows[0]) return rows[0];
@@ -130,8 +134,8 @@ const claimJobStatement = preparedStatement(
      UPDATE job_history SET ended_at = now(), outcome = 'abandoned'
      FROM j WHERE job_history.job_id = j.id AND job_history.ended_at IS NULL
    ), h AS (
-     INSERT INTO job_history (job_id, attempt, reservation_round, worker_id)
-     SELECT id, attempts, reservation_round, $2 FROM j
+     INSERT INTO job_history (job_id, attempt, reservation_round, worker_id, gpu)
+     SELECT id, attempts, reservation_round, $2, $3 FROM j
    )
    SELECT ${jobColumns('j')} FROM j`,
 );
@@ -140,10 +144,11 @@ const claimJobStatement = preparedStatement(
  * A worker takes the job. `running → running` is allowed: a job whose worker died is taken
  * over by the next one, which BullMQ's lock makes the only holder. The same statement writes
  * the attempt to `job_history` and closes an attempt left open by a dead worker as
- * `abandoned`, so the history costs no extra round trip.
+ * `abandoned`, so the history costs no extra round trip. `gpu` names the device the attempt
+ * runs on, where the engine knows it (null for local engines and providers).
  */
-export async function claimJob(db: Queryable, id: string, workerId: string): Promise<JobRow | null> {
-  const { rows } = await db.query<JobRow>(claimJobStatement([id, workerId]));
+export async function claimJob(db: Queryable, id: string, workerId: string, gpu: string | null = null): Promise<JobRow | null> {
+  const { rows } = await db.query<JobRow>(claimJobStatement([id, workerId, gpu]));
   return rows[0] ?? null;
 }
 
@@ -329,7 +334,7 @@ export async function requeueFailedJob(db: Queryable, id: string): Promise<JobRo
   return job.status === 'failed' ? 'insufficient_credits' : 'job_not_failed';
 }
 
-export type UnfinishedJob = Pick<JobRow, 'id' | 'userId' | 'kind' | 'status' | 'priority' | 'attempts'>;
+export type UnfinishedJob = Pick<JobRow, 'id' | 'userId' | 'kind' | 'model' | 'status' | 'priority' | 'attempts'>;
 
 /**
  * Jobs that should be in the queue: queued or running, created more than `olderThanMs` ago
@@ -338,7 +343,7 @@ export type UnfinishedJob = Pick<JobRow, 'id' | 'userId' | 'kind' | 'status' | '
  */
 export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, limit: number, afterId: string | null = null): Promise<UnfinishedJob[]> {
   const { rows } = await db.query<UnfinishedJob>(
-    `SELECT id, user_id AS "userId", kind, status, priority, attempts FROM generation_jobs
+    `SELECT id, user_id AS "userId", kind, model, status, priority, attempts FROM generation_jobs
      WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1 / 1000.0)
        AND ($3::uuid IS NULL OR id > $3)
      ORDER BY id LIMIT $2`,
@@ -347,7 +352,7 @@ export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, lim
   return rows;
 }
 
-export interface FailedJob extends Pick<JobRow, 'id' | 'kind' | 'attempts'> {
+export interface FailedJob extends Pick<JobRow, 'id' | 'kind' | 'model' | 'attempts'> {
   errorCode: string;
   errorMessage: string;
   finishedAt: Date;
@@ -356,7 +361,7 @@ export interface FailedJob extends Pick<JobRow, 'id' | 'kind' | 'attempts'> {
 /** Failed jobs, keyset-paged by id after `afterId`: what the dead-letter queue should hold. */
 export async function listFailedJobs(db: Queryable, limit: number, afterId: string | null = null): Promise<FailedJob[]> {
   const { rows } = await db.query<FailedJob>(
-    `SELECT id, kind, attempts, error_code AS "errorCode", error_message AS "errorMessage", finished_at AS "finishedAt"
+    `SELECT id, kind, model, attempts, error_code AS "errorCode", error_message AS "errorMessage", finished_at AS "finishedAt"
      FROM generation_jobs WHERE status = 'failed' AND ($2::uuid IS NULL OR id > $2)
      ORDER BY id LIMIT $1`,
     [limit, afterId],
@@ -395,31 +400,47 @@ export async function discardUnqueuedJob(pool: Pool, id: string): Promise<void> 
  * behind the best plan's jobs) are raised to `promotedPriority`. The conditional UPDATE hands
  * each job to exactly one caller, which then moves it in the queue too.
  */
-export async function promoteWaitingJobs(db: Queryable, olderThanMs: number, topPriority: number, promotedPriority: number): Promise<{ id: string }[]> {
-  const { rows } = await db.query<{ id: string }>(
+export async function promoteWaitingJobs(
+  db: Queryable,
+  olderThanMs: number,
+  topPriority: number,
+  promotedPriority: number,
+): Promise<{ id: string; model: string }[]> {
+  const { rows } = await db.query<{ id: string; model: string }>(
     `UPDATE generation_jobs SET priority = $3
      WHERE status = 'queued' AND priority > $2 AND created_at < now() - make_interval(secs => $1 / 1000.0)
-     RETURNING id`,
+     RETURNING id, model`,
     [olderThanMs, topPriority, promotedPriority],
   );
   return rows;
 }
 
 export interface RunStats {
-  kind: JobKind;
+  model: string;
   medianRunSeconds: number;
   finishedLastFiveMinutes: number;
 }
 
-/** Recent run times per kind, for wait estimates. */
+/** Recent run times per model, for wait estimates. */
 export async function recentRunStats(db: Queryable): Promise<RunStats[]> {
   const { rows } = await db.query<RunStats>(
-    `SELECT kind,
+    `SELECT model,
             coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at)), 0)::float8 AS "medianRunSeconds",
             count(*) FILTER (WHERE finished_at > now() - interval '5 minutes')::int AS "finishedLastFiveMinutes"
-     FROM (SELECT kind, started_at, finished_at FROM generation_jobs
+     FROM (SELECT model, started_at, finished_at FROM generation_jobs
            WHERE status = 'succeeded' AND finished_at > now() - interval '1 hour' ORDER BY finished_at DESC LIMIT 1000) recent
-     GROUP BY kind`,
+     GROUP BY model`,
+  );
+  return rows;
+}
+
+/** Queued jobs of these models, oldest first: the admin's list of jobs no live worker serves. */
+export async function listJobsWaitingForModels(db: Queryable, models: string[], limit: number): Promise<Pick<JobRow, 'id' | 'kind' | 'model' | 'createdAt'>[]> {
+  if (models.length === 0) return [];
+  const { rows } = await db.query<Pick<JobRow, 'id' | 'kind' | 'model' | 'createdAt'>>(
+    `SELECT id, kind, model, created_at AS "createdAt" FROM generation_jobs
+     WHERE status = 'queued' AND model = ANY($1::text[]) ORDER BY created_at LIMIT $2`,
+    [models, limit],
   );
   return rows;
 }

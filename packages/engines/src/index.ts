@@ -1,6 +1,6 @@
 export type * from './types.ts';
 export type { EngineConfig } from './engineConfig.ts';
-export { createEngines, type Engines } from './registry.ts';
+export { createEngines, runnableModels, type Engines } from './registry.ts';
 export { createLocalImageEngine } from './image/localImageEngine.ts';
 export { createInstantImageEngine } from './image/instantImageEngine.ts';
 export { createLocalVideoEngine } from './video/localVideoEngine.ts';

@@ -1,5 +1,5 @@
 import { ConfigError } from '@atelier/config';
-import type { JobKind } from '@atelier/contracts';
+import type { Catalog, CatalogModel, EngineName, JobKind, ModelEntryOf } from '@atelier/contracts';
 import type { EngineConfig } from './engineConfig.ts';
 import { huggingFaceClientOf } from './huggingface/huggingFaceClient.ts';
 import { createHuggingFaceImageEngine } from './huggingface/huggingFaceImageEngine.ts';
@@ -15,51 +15,80 @@ import type { Engine } from './types.ts';
 import { createLocalVideoEngine } from './video/localVideoEngine.ts';
 import { createLocalVoiceEngine } from './voice/localVoiceEngine.ts';
 
-export type Engines = { [K in JobKind]: Engine<K> };
-type Choices<K extends JobKind> = Record<string, (config: EngineConfig) => Engine<K>>;
+/** The engine of each model this worker serves, by model id. */
+export type Engines = ReadonlyMap<string, Engine>;
 
-const imageEngines: Choices<'image'> = {
-  local: createLocalImageEngine,
-  instant: createInstantImageEngine,
-  openai: (config) => createOpenAiImageEngine(openAiClientOf(config), { model: config.OPENAI_IMAGE_MODEL }),
-  huggingface: (config) => createHuggingFaceImageEngine(huggingFaceClientOf(config), { model: config.HF_IMAGE_MODEL }),
-};
-const videoEngines: Choices<'video'> = {
-  local: createLocalVideoEngine,
-  openai: (config) => createOpenAiVideoEngine(openAiClientOf(config), { model: config.OPENAI_VIDEO_MODEL }),
-  huggingface: (config) =>
-    createHuggingFaceVideoEngine(huggingFaceClientOf(config), { model: config.HF_VIDEO_MODEL, onEndpoint: config.HF_ENDPOINT_URL !== undefined }),
-};
-const voiceEngines: Choices<'voice'> = {
-  local: createLocalVoiceEngine,
-  openai: (config) => createOpenAiVoiceEngine(openAiClientOf(config), { model: config.OPENAI_VOICE_MODEL }),
-  huggingface: (config) => createHuggingFaceVoiceEngine(huggingFaceClientOf(config), { model: config.HF_VOICE_MODEL }),
-};
+type Factory<E extends EngineName> = (model: ModelEntryOf<E>, config: EngineConfig) => Engine;
+
+type ProviderModel = Pick<ModelEntryOf<'openai' | 'huggingface'>, 'kind' | 'providerModel'>;
+const byKind =
+  (makers: { [K in JobKind]: (model: ProviderModel, config: EngineConfig) => Engine<K> }) =>
+  (model: ProviderModel, config: EngineConfig): Engine =>
+    makers[model.kind](model, config);
 
 /**
- * One engine per kind, as IMAGE_ENGINE, VIDEO_ENGINE and VOICE_ENGINE say. Called at start-up:
- * a choice that does not exist, or lacks what it needs (a key, a token), stops the process
+ * How each engine of the catalog is made. An engine missing here (ComfyUI, until its engine
+ * lands: one line, `comfyui: (model, config) => createComfyUiEngine(model, ...)`) runs on no
+ * worker of this build: its models are listed, and their jobs wait.
+ */
+const factories: { [E in EngineName]?: Factory<E> } = {
+  'local-painter': () => createLocalImageEngine(),
+  'local-video': () => createLocalVideoEngine(),
+  'local-voice': () => createLocalVoiceEngine(),
+  instant: () => createInstantImageEngine(),
+  openai: byKind({
+    image: (model, config) => createOpenAiImageEngine(openAiClientOf(config), { model: model.providerModel }),
+    video: (model, config) => createOpenAiVideoEngine(openAiClientOf(config), { model: model.providerModel }),
+    voice: (model, config) => createOpenAiVoiceEngine(openAiClientOf(config), { model: model.providerModel }),
+  }),
+  huggingface: byKind({
+    image: (model, config) => createHuggingFaceImageEngine(huggingFaceClientOf(config), { model: model.providerModel }),
+    video: (model, config) =>
+      createHuggingFaceVideoEngine(huggingFaceClientOf(config), { model: model.providerModel, onEndpoint: config.HF_ENDPOINT_URL !== undefined }),
+    voice: (model, config) => createHuggingFaceVoiceEngine(huggingFaceClientOf(config), { model: model.providerModel }),
+  }),
+};
+
+function make(model: CatalogModel, config: EngineConfig): Engine | string[] {
+  const factory = factories[model.engine] as Factory<typeof model.engine> | undefined;
+  if (!factory) return [`${model.id}: the ${model.engine} engine is not part of this build`];
+  try {
+    return factory(model as never, config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.map((issue) => `${model.id}: ${issue}`);
+  }
+}
+
+/**
+ * The models a worker serves when WORKER_MODELS is unset: every listed model whose engine
+ * this build has and whose keys or tokens are set.
+ */
+export function runnableModels(catalog: Catalog, config: EngineConfig): string[] {
+  return catalog
+    .visible()
+    .filter((model) => !Array.isArray(make(model, config)))
+    .map((model) => model.id);
+}
+
+/**
+ * One engine per served model. Called at start-up: a model the catalog does not know, or
+ * whose engine cannot run here (no such engine, a missing key or token), stops the process
  * with every problem named at once.
  */
-export function createEngines(config: EngineConfig): Engines {
+export function createEngines(catalog: Catalog, modelIds: readonly string[], config: EngineConfig): Engines {
   const problems: string[] = [];
-  const choose = <K extends JobKind>(variable: string, choices: Choices<K>, name: string): Engine<K> | undefined => {
-    const create = Object.hasOwn(choices, name) ? choices[name] : undefined;
-    if (!create) {
-      problems.push(`${variable}: "${name}" is not one of ${Object.keys(choices).join(', ')}`);
-      return undefined;
+  const engines = new Map<string, Engine>();
+  for (const id of modelIds) {
+    const model = catalog.get(id);
+    if (!model) {
+      problems.push(`${id}: not in the catalog`);
+      continue;
     }
-    try {
-      return create(config);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.issues.map((issue) => `${variable}=${name}: ${issue}`));
-      return undefined;
-    }
-  };
-  const image = choose('IMAGE_ENGINE', imageEngines, config.IMAGE_ENGINE);
-  const video = choose('VIDEO_ENGINE', videoEngines, config.VIDEO_ENGINE);
-  const voice = choose('VOICE_ENGINE', voiceEngines, config.VOICE_ENGINE);
-  if (!image || !video || !voice) throw new ConfigError(problems);
-  return { image, video, voice };
+    const engine = make(model, config);
+    if (Array.isArray(engine)) problems.push(...engine);
+    else engines.set(id, engine);
+  }
+  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `WORKER_MODELS: ${problem}`));
+  return engines;
 }

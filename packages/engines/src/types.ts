@@ -55,9 +55,20 @@ export interface PreparedGeneration {
   discard(): Promise<void>;
 }
 
+export interface GpuInfo {
+  name: string;
+  vramBytes: number | null;
+}
+
 export interface Engine<K extends JobKind = JobKind> {
   readonly kind: K;
   readonly name: string;
+  /**
+   * The device it runs on, where the engine knows it (ComfyUI: the GPU its `/system_stats`
+   * names); absent for the local engines and the providers. Announced by the worker and
+   * written to each attempt's history.
+   */
+  gpu?(): GpuInfo | null;
   generate(input: EngineInput<K>, ctx: EngineContext): Promise<GeneratedFile[]>;
   /**
    * Engines whose device keeps a queue of its own (ComfyUI) submit ahead: the worker prepares

@@ -1,6 +1,6 @@
 import type { Plan } from '@atelier/contracts';
 import { setUserPlan, type PlanChange, type Queryable } from '@atelier/db';
-import type { GenerationQueue } from '@atelier/queue';
+import type { GenerationQueues } from '@atelier/queue';
 
 /**
  * The one way a plan changes, for the Stripe webhook and `atelier users plan` alike: the plan
@@ -10,11 +10,11 @@ import type { GenerationQueue } from '@atelier/queue';
  * priority it already has is harmless, so the retry is safe. A commit that fails after the
  * move leaves jobs ahead of their row's priority until that retry: the kinder of the two errors.
  */
-export async function changePlan(queue: GenerationQueue, db: Queryable, userId: string, plan: Plan): Promise<PlanChange | null> {
+export async function changePlan(queues: GenerationQueues, db: Queryable, userId: string, plan: Plan): Promise<PlanChange | null> {
   const change = await setUserPlan(db, userId, plan);
   if (!change) return null;
-  for (const jobId of change.movedJobIds) {
-    const job = await queue.getJob(jobId);
+  for (const moved of change.movedJobs) {
+    const job = await queues.of(moved.model).getJob(moved.id);
     // A queued row with no queue entry is the reconciler's to add again, with the row's new priority.
     if (job) await job.changePriority({ priority: change.priority });
   }

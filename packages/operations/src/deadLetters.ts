@@ -9,20 +9,21 @@ import {
   removeDeadLetter,
   type DeadLetterEntry,
   type DeadLetterQueue,
-  type GenerationQueue,
+  type GenerationQueues,
 } from '@atelier/queue';
 
 /** What the dead-letter operations use; the API and `atelier dlq` both have these. */
 export interface DeadLetterDeps {
   pool: Pool;
   redis: Redis;
-  queue: GenerationQueue;
+  queues: GenerationQueues;
   deadLetters: DeadLetterQueue;
 }
 
 export interface DeadLetterView {
   jobId: string;
   kind: string;
+  model: string | null;
   error: { code: string; message: string };
   attempts: number;
   deadAt: string;
@@ -51,6 +52,7 @@ const attemptView = (a: JobAttempt) => ({
 const view = (entry: DeadLetterEntry, job: JobRow | null, history: JobAttempt[]): DeadLetterView => ({
   jobId: entry.jobId,
   kind: entry.kind,
+  model: job?.model ?? entry.model ?? null,
   error: entry.error,
   attempts: entry.attempts,
   deadAt: entry.deadAt.toISOString(),
@@ -92,14 +94,14 @@ export async function retryDeadLetter(deps: DeadLetterDeps, jobId: string): Prom
   const before = await findJob(deps.pool, jobId);
   if (!before) throw new AppError('job_not_found');
   if (before.status !== 'failed') throw new AppError('job_not_retryable');
-  await onQueue(() => deps.queue.remove(jobId));
+  await onQueue(() => deps.queues.of(before.model).remove(jobId));
   const job = await requeueFailedJob(deps.pool, jobId);
   if (job === 'job_not_failed') throw new AppError('job_not_retryable');
   if (typeof job === 'string') throw new AppError(job);
   await onQueue(async () => {
     await deps.redis.del(jobEventsKey(jobId));
     await appendJobEvent(deps.redis, jobId, { type: 'status', status: 'queued' });
-    await enqueueGeneration(deps.queue, { jobId, kind: job.kind }, job.priority);
+    await enqueueGeneration(deps.queues, { jobId, kind: job.kind, model: job.model }, job.priority);
     await removeDeadLetter(deps.deadLetters, jobId);
   });
   return job;

@@ -1,19 +1,46 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { queues, type GenerationPayload } from '@atelier/contracts';
+import { generationQueueName, queues, type GenerationPayload } from '@atelier/contracts';
 
 export type GenerationQueue = Queue<GenerationPayload>;
 
-export function createGenerationQueue(connection: ConnectionOptions, prefix: string): GenerationQueue {
-  return new Queue<GenerationPayload>(queues.generation.name, { connection, prefix });
+/**
+ * The generation queues, one per model (`generation/<model id>`), each opened on first use and
+ * kept. A job's queue follows from its row's `model`, so any process (the API, a worker, the
+ * CLI) reaches it without the catalog.
+ */
+export class GenerationQueues {
+  private readonly byModel = new Map<string, GenerationQueue>();
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    readonly prefix: string,
+    private readonly onError?: (error: Error) => void,
+  ) {}
+
+  of(modelId: string): GenerationQueue {
+    let queue = this.byModel.get(modelId);
+    if (!queue) {
+      queue = new Queue<GenerationPayload>(generationQueueName(modelId), { connection: this.connection, prefix: this.prefix });
+      if (this.onError) queue.on('error', this.onError);
+      this.byModel.set(modelId, queue);
+    }
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.byModel.values()].map((queue) => queue.close()));
+    this.byModel.clear();
+  }
 }
 
 /**
- * Add the job under the row's id, so adding twice is a no-op. Every job carries an explicit
- * priority: BullMQ would run one without a priority ahead of all prioritized jobs.
+ * Add the job to its model's queue under the row's id, so adding twice is a no-op. Every job
+ * carries an explicit priority: BullMQ would run one without a priority ahead of all
+ * prioritized jobs.
  */
-export async function enqueueGeneration(queue: GenerationQueue, payload: GenerationPayload, priority: number): Promise<void> {
+export async function enqueueGeneration(generationQueues: GenerationQueues, payload: GenerationPayload, priority: number): Promise<void> {
   queues.generation.payload.parse(payload);
-  await queue.add(queues.generation.jobName, payload, {
+  await generationQueues.of(payload.model).add(queues.generation.jobName, payload, {
     jobId: payload.jobId,
     priority,
     attempts: queues.generation.attempts,

@@ -7,3 +7,5 @@ export * from './queuePosition.ts';
 export * from './workerConcurrency.ts';
 export * from './planOfPriority.ts';
 export * from './deadLetterQueue.ts';
+export * from './workerAnnouncements.ts';
+export * from './queueTotals.ts';

@@ -1,11 +1,13 @@
 import type { Locator, Page } from 'playwright-core';
-import type { JobKind } from '@atelier/contracts';
+import { builtInCatalog, modelView, type JobKind } from '@atelier/contracts';
 import { kindLabels } from '../../../apps/web/src/lib/format.ts';
 import { paramFields } from '../../../apps/web/src/lib/paramFields.ts';
 
-/** The create form labels its option fields as the app's own field list says. */
+const catalog = builtInCatalog();
+
+/** The create form labels its option fields as the app's own field list says (for the kind's default model, which the form starts on). */
 const fieldLabel = (kind: JobKind, name: string): string => {
-  const field = paramFields(kind).find((candidate) => candidate.name === name);
+  const field = paramFields(modelView(catalog.defaultOf(kind), true)).find((candidate) => candidate.name === name);
   if (!field) throw new Error(`${kind} jobs have no option "${name}"`);
   return field.label;
 };

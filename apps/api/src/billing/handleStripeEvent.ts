@@ -14,14 +14,14 @@ import {
   type Pool,
   type Queryable,
 } from '@atelier/db';
-import type { GenerationQueue } from '@atelier/queue';
+import type { GenerationQueues } from '@atelier/queue';
 import { changePlan } from '@atelier/operations';
 import { statusGrantsPro, statusRank } from './subscriptionStatus.ts';
 import { stripeIdOf, USER_ID_METADATA, userIdFrom } from './stripeMetadata.ts';
 
 export interface BillingDeps {
   pool: Pool;
-  queue: GenerationQueue;
+  queues: GenerationQueues;
   log: FastifyBaseLogger;
 }
 
@@ -128,6 +128,6 @@ async function userForCustomer(db: Queryable, customerId: string, metadataUserId
 async function reconcilePlan({ deps, db }: Tx, userId: string): Promise<void> {
   const plan = await stripePlanForUser(db, userId);
   if (!plan) return;
-  const change = await changePlan(deps.queue, db, userId, plan);
-  if (change?.planChanged) deps.log.info({ user_id: userId, plan, moved_jobs: change.movedJobIds.length }, 'plan changed');
+  const change = await changePlan(deps.queues, db, userId, plan);
+  if (change?.planChanged) deps.log.info({ user_id: userId, plan, moved_jobs: change.movedJobs.length }, 'plan changed');
 }

@@ -1,7 +1,8 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Pool } from '@atelier/db';
-import type { GenerationQueue } from '@atelier/queue';
+import type { Catalog } from '@atelier/contracts';
+import type { GenerationQueues } from '@atelier/queue';
 import type { SseRegistry } from '../sse/sseRegistry.ts';
 import { ScrapeReads } from './scrapeReads.ts';
 import { countSseConnections } from './sseConnections.ts';
@@ -15,13 +16,13 @@ import { countCreditsMoved } from './creditsMoved.ts';
  * latency is observed in memory as responses go out (see requestDuration.ts); everything read
  * from PostgreSQL or Redis is read when Prometheus scrapes, never per request.
  */
-export function createApiMetrics(parts: { pool: Pool; queue: GenerationQueue; streams: SseRegistry; log: FastifyBaseLogger }): Registry {
+export function createApiMetrics(parts: { pool: Pool; queues: GenerationQueues; catalog: Catalog; streams: SseRegistry; log: FastifyBaseLogger }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const reads = new ScrapeReads(registry, parts.log);
   countSseConnections(parts.streams, registry);
   countUnfinishedJobs(parts.pool, registry, reads);
-  measureQueueDepth(parts.queue, registry, reads);
+  measureQueueDepth(parts.queues, parts.catalog, registry, reads);
   countCreditsMoved(parts.pool, registry, reads);
   return registry;
 }

@@ -1,24 +1,21 @@
 import { Gauge, type Registry } from 'prom-client';
-import { planOfPriority, queuePriorities, type GenerationQueue } from '@atelier/queue';
+import type { Catalog } from '@atelier/contracts';
+import { planOfPriority, queuePriorities, queueStates as states, readQueueTotals, type GenerationQueues } from '@atelier/queue';
 import type { ScrapeReads } from './scrapeReads.ts';
 
-const states = ['waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed'] as const;
-
 /**
- * The generation queue as BullMQ holds it, read at scrape time in three Redis calls whatever
- * the queue's length:
+ * The generation queues (one per model of the catalog) as BullMQ holds them, summed, read at
+ * scrape time in three Redis calls per model whatever the queues' lengths:
  * - `atelier_queue_jobs{state}`: jobs per BullMQ state;
  * - `atelier_queue_waiting_jobs{priority,plan}`: jobs waiting to start, per priority
  *   (`promoted` is priority 0: aged jobs, served first). Their sum is the backlog the
  *   workers scale on;
- * - `atelier_queue_paused`: 1 while an admin has paused the queue.
+ * - `atelier_queue_paused`: 1 while an admin has paused the queues.
  * Every API process reports the same queue: aggregate with `max`, not `sum`, across them.
  */
-export function measureQueueDepth(queue: GenerationQueue, registry: Registry, reads: ScrapeReads): void {
-  const read = reads.shared('redis', async () => {
-    const [counts, perPriority, paused] = await Promise.all([queue.getJobCounts(...states), queue.getCountsPerPriority(queuePriorities), queue.isPaused()]);
-    return { counts, perPriority, paused };
-  });
+export function measureQueueDepth(queues: GenerationQueues, catalog: Catalog, registry: Registry, reads: ScrapeReads): void {
+  const models = catalog.models.map((model) => model.id);
+  const read = reads.shared('redis', async () => (await readQueueTotals(queues, models)).total);
   new Gauge({
     name: 'atelier_queue_jobs',
     help: 'Jobs in the generation queue by BullMQ state, read at scrape time.',

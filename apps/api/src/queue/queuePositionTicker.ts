@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
-import type { JobKind } from '@atelier/contracts';
-import { waitingPositions } from '@atelier/queue';
+import type { QueueEvent } from '@atelier/contracts';
+import { servedModels, waitingPositions } from '@atelier/queue';
 import type { WaitEstimator } from './waitEstimator.ts';
 
 interface Tracked {
-  kind: JobKind;
-  lastPosition: number | null;
-  send(position: number, etaSeconds: number): void;
+  model: string;
+  last: string | null;
+  send(event: QueueEvent): void;
 }
 
 /**
@@ -17,9 +17,12 @@ interface Tracked {
  */
 const FIRST_LOOK_MS = 100;
 
+export const waitingForWorker = (model: string) => `a worker that serves ${model}`;
+
 /**
  * For every open stream of a waiting job in this process: one pipelined read of all their
- * positions every tick, and a `queue` event to each whose position changed.
+ * positions (each in its model's queue) and of the live workers every tick, and a `queue`
+ * event to each whose position changed, or whose model gained or lost its last worker.
  */
 export class QueuePositionTicker {
   private readonly tracked = new Map<string, Set<Tracked>>();
@@ -35,8 +38,8 @@ export class QueuePositionTicker {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  track(jobId: string, kind: JobKind, send: Tracked['send']): () => void {
-    const entry: Tracked = { kind, lastPosition: null, send };
+  track(jobId: string, model: string, send: Tracked['send']): () => void {
+    const entry: Tracked = { model, last: null, send };
     let set = this.tracked.get(jobId);
     if (!set) this.tracked.set(jobId, (set = new Set()));
     set.add(entry);
@@ -58,12 +61,17 @@ export class QueuePositionTicker {
     if (this.ticking || this.tracked.size === 0) return;
     this.ticking = true;
     try {
-      const positions = await waitingPositions(this.redis, this.prefix, [...this.tracked.keys()]);
+      const jobs = [...this.tracked].map(([id, entries]) => ({ id, model: entries.values().next().value!.model }));
+      const [positions, served] = await Promise.all([waitingPositions(this.redis, this.prefix, jobs), servedModels(this.redis, this.prefix)]);
       for (const [jobId, position] of positions) {
         for (const entry of this.tracked.get(jobId) ?? []) {
-          if (position === null || position === entry.lastPosition) continue;
-          entry.lastPosition = position;
-          entry.send(position, await this.estimator.etaSeconds(position, entry.kind));
+          if (position === null) continue;
+          const waitingFor = served.has(entry.model) ? undefined : waitingForWorker(entry.model);
+          const state = `${position}|${waitingFor ?? ''}`;
+          if (state === entry.last) continue;
+          entry.last = state;
+          const etaSeconds = await this.estimator.etaSeconds(position, entry.model);
+          entry.send({ type: 'queue', position, etaSeconds, ...(waitingFor ? { waitingFor } : {}) });
         }
       }
     } catch (error) {

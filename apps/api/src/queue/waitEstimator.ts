@@ -1,13 +1,12 @@
-import type { JobKind } from '@atelier/contracts';
 import { recentRunStats, type Pool, type RunStats } from '@atelier/db';
 
 const STATS_TTL_MS = 10_000;
-/** Until a kind has run at least once, assume this. */
+/** Until a model has run at least once, assume this. */
 const DEFAULT_RUN_SECONDS = 5;
 
 /**
  * Estimated wait from a queue position: the recent completion rate when there is one (it
- * already counts every worker), else the kind's median run time per job ahead.
+ * already counts every worker), else the model's median run time per job ahead.
  */
 export class WaitEstimator {
   private stats: RunStats[] = [];
@@ -16,10 +15,12 @@ export class WaitEstimator {
 
   constructor(private readonly pool: Pool) {}
 
-  async etaSeconds(position: number, kind: JobKind): Promise<number> {
+  async etaSeconds(position: number, model: string): Promise<number> {
     await this.refresh();
-    const finished = this.stats.reduce((sum, s) => sum + s.finishedLastFiveMinutes, 0);
-    const ownRun = this.stats.find((s) => s.kind === kind)?.medianRunSeconds || DEFAULT_RUN_SECONDS;
+    // Only the model's own completions: its queue moves at the rate of the workers that serve it.
+    const own = this.stats.find((s) => s.model === model);
+    const finished = own?.finishedLastFiveMinutes ?? 0;
+    const ownRun = own?.medianRunSeconds || DEFAULT_RUN_SECONDS;
     const secondsPerJob = finished > 0 ? 300 / finished : ownRun;
     return Math.round((position * secondsPerJob + ownRun) * 10) / 10;
   }

@@ -23,7 +23,7 @@ const DeadLetterQuery = z.object({
 export function adminRoutes(services: ApiServices) {
   return async (app: FastifyInstance) => {
     const deadLetters = createDeadLetterQueue(services.redis, services.config.QUEUE_PREFIX);
-    const deps: DeadLetterDeps = { pool: services.pool, redis: services.redis, queue: services.queue, deadLetters };
+    const deps: DeadLetterDeps = { pool: services.pool, redis: services.redis, queues: services.queues, deadLetters };
     app.addHook('onClose', async () => deadLetters.close());
     app.addHook('preHandler', requireAdmin(services));
 

@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { MAX_WORKER_CONCURRENCY, planOfPriority, queuePriorities, readWorkerConcurrency, writeWorkerConcurrency } from '@atelier/queue';
+import {
+  liveWorkers,
+  MAX_WORKER_CONCURRENCY,
+  planOfPriority,
+  queuePriorities,
+  readQueueTotals,
+  readWorkerConcurrency,
+  writeWorkerConcurrency,
+} from '@atelier/queue';
+import { listJobsWaitingForModels } from '@atelier/db';
 import { requireAdmin } from '../plugins/requireAdmin.ts';
 import type { ApiServices } from '../services.ts';
-
-const states = ['waiting', 'prioritized', 'active', 'delayed', 'paused', 'completed', 'failed'] as const;
-
-/** BullMQ names a worker's connection `<queue client name>:w:<worker name>`; ours are worker ids (host:pid:suffix). */
-const workerIdOf = (client: Record<string, string>) => {
-  const raw = client.rawname ?? client.name ?? '';
-  const at = raw.indexOf(':w:');
-  return at === -1 ? raw : raw.slice(at + 3);
-};
+import { waitingForWorker } from '../queue/queuePositionTicker.ts';
 
 const ConcurrencyBody = z.strictObject({
   /** Jobs each worker process runs at once; null goes back to each worker's WORKER_CONCURRENCY. */
@@ -19,50 +20,67 @@ const ConcurrencyBody = z.strictObject({
 });
 
 /**
- * Operating the generation queue, for admins (ADMIN_EMAILS):
- * - `GET /api/admin/queue`: counts per state and per priority, paused or not, the connected
- *   workers and the concurrency override;
- * - `POST /api/admin/queue/pause` and `/resume`: a paused queue still takes submits, but no
- *   worker starts a job until it is resumed; running jobs finish;
+ * Operating the generation queues (one per model), for admins (ADMIN_EMAILS):
+ * - `GET /api/admin/queue`: counts per state and per priority (all models, and per model),
+ *   paused or not, the live workers and the concurrency override;
+ * - `GET /api/admin/workers`: the live workers' announcements (models, engines, GPU, slots);
+ * - `GET /api/admin/queue/unserved`: queued jobs of models no live worker serves;
+ * - `POST /api/admin/queue/pause` and `/resume`: paused queues still take submits, but no
+ *   worker starts a job until they are resumed; running jobs finish;
  * - `PUT /api/admin/queue/concurrency` `{ "perWorker": n | null }`: every worker applies it
  *   within WORKER_SETTINGS_POLL_MS, without a restart.
  */
 export function queueAdminRoutes(services: ApiServices) {
-  const { queue, redis, config } = services;
+  const { queues, redis, config, catalog } = services;
+  const models = catalog.models.map((model) => model.id);
 
   return async (app: FastifyInstance) => {
     app.addHook('preHandler', requireAdmin(services));
 
-    app.get('/api/admin/queue', async (request) => {
-      const [counts, perPriority, paused, override, workers] = await Promise.all([
-        queue.getJobCounts(...states),
-        queue.getCountsPerPriority(queuePriorities),
-        queue.isPaused(),
+    app.get('/api/admin/queue', async () => {
+      const [{ total, byModel }, override, workers] = await Promise.all([
+        readQueueTotals(queues, models),
         readWorkerConcurrency(redis, config.QUEUE_PREFIX),
-        // CLIENT LIST, which some managed Redis services refuse: the rest of the answer stands without it.
-        queue.getWorkers().catch((error: Error) => {
-          request.log.warn({ err: error }, 'admin queue: could not list workers (CLIENT LIST refused?)');
-          return null;
-        }),
+        liveWorkers(redis, config.QUEUE_PREFIX),
       ]);
+      const byPriority = (perPriority: Record<string, number>) =>
+        queuePriorities.map((priority) => ({ priority, plan: planOfPriority(priority), count: perPriority[String(priority)] ?? 0 }));
       return {
-        paused,
-        counts: Object.fromEntries(states.map((state) => [state, counts[state] ?? 0])),
-        waitingByPriority: queuePriorities.map((priority) => ({ priority, plan: planOfPriority(priority), count: perPriority[String(priority)] ?? 0 })),
-        workers: workers?.map((worker) => ({ id: workerIdOf(worker), addr: worker.addr, ageSeconds: Number(worker.age) })) ?? null,
+        paused: total.paused,
+        counts: total.counts,
+        waitingByPriority: byPriority(total.perPriority),
+        models: Object.entries(byModel).map(([model, totals]) => ({ model, paused: totals.paused, counts: totals.counts })),
+        workers: workers.map((worker) => ({ id: worker.id, models: worker.models, concurrency: worker.concurrency, busy: worker.busy })),
         workerConcurrency: { override },
       };
     });
 
+    app.get('/api/admin/workers', async () => ({ items: await liveWorkers(redis, config.QUEUE_PREFIX) }));
+
+    app.get('/api/admin/queue/unserved', async () => {
+      const served = new Set((await liveWorkers(redis, config.QUEUE_PREFIX)).flatMap((worker) => worker.models));
+      const unserved = models.filter((model) => !served.has(model));
+      const jobs = await listJobsWaitingForModels(services.pool, unserved, 100);
+      return {
+        items: jobs.map((job) => ({
+          jobId: job.id,
+          model: job.model,
+          kind: job.kind,
+          createdAt: job.createdAt.toISOString(),
+          waitingFor: waitingForWorker(job.model),
+        })),
+      };
+    });
+
     app.post('/api/admin/queue/pause', async (request) => {
-      await queue.pause();
-      request.log.info('admin paused the generation queue');
+      await Promise.all(models.map((model) => queues.of(model).pause()));
+      request.log.info('admin paused the generation queues');
       return { paused: true };
     });
 
     app.post('/api/admin/queue/resume', async (request) => {
-      await queue.resume();
-      request.log.info('admin resumed the generation queue');
+      await Promise.all(models.map((model) => queues.of(model).resume()));
+      request.log.info('admin resumed the generation queues');
       return { paused: false };
     });
 

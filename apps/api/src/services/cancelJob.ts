@@ -21,7 +21,10 @@ export async function cancelJob(services: ApiServices, user: User, jobId: string
     throw new AppError(existing ? 'job_not_cancelable' : 'job_not_found');
   }
   // A job a worker has locked cannot be removed; that worker is told to abort instead.
-  await services.queue.remove(jobId).catch((error: Error) => services.log.info({ err: error, job_id: jobId }, 'canceled job is held by a worker'));
+  await services.queues
+    .of(job.model)
+    .remove(jobId)
+    .catch((error: Error) => services.log.info({ err: error, job_id: jobId }, 'canceled job is held by a worker'));
   await publishCancel(services.redis, jobId);
   await appendJobEvent(services.redis, jobId, { type: 'status', status: 'canceled' });
   await services.webhooks.notify(job, 'canceled');

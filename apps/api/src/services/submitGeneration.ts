@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, costOf, parseGenerateBody, plans, type JobKind } from '@atelier/contracts';
+import { AppError, costOfFormula, parseGenerateBody, plans, requestedModel, type Catalog, type CatalogModel, type JobKind } from '@atelier/contracts';
 import {
   claimIdempotencyKey,
   discardUnqueuedJob,
@@ -34,25 +34,37 @@ const canonicalJson = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
-type ParsedSubmit = ReturnType<typeof parseGenerateBody>;
+/** The model a submit names, or its kind's default; one of another kind is refused, not swapped. */
+function modelOf(catalog: Catalog, kind: JobKind, body: unknown): CatalogModel {
+  const id = requestedModel(body);
+  if (id === undefined) return catalog.defaultOf(kind);
+  const model = catalog.listed(id);
+  if (!model) throw new AppError('unknown_model', `There is no model "${id}"; GET /api/models lists them.`);
+  if (model.kind !== kind) throw new AppError('model_kind_mismatch', `"${id}" makes ${model.kind}, not ${kind}; submit it to /api/generate/${model.kind}.`);
+  return model;
+}
 
-/** The body, with its webhook URL checked against the operator's policy (a DNS lookup: before any transaction). */
+type ParsedSubmit = ReturnType<typeof parseGenerateBody> & { model: CatalogModel };
+
+/** The body for its model, with its webhook URL checked against the operator's policy (a DNS lookup: before any transaction). */
 async function parseSubmit(services: ApiServices, request: SubmitRequest): Promise<ParsedSubmit> {
-  const parsed = parseGenerateBody(request.kind, request.body);
+  const model = modelOf(services.catalog, request.kind, request.body);
+  const parsed = { ...parseGenerateBody(model, request.body), model };
   if (!parsed.webhook) return parsed;
   const policy = { allowHttp: services.config.WEBHOOK_ALLOW_HTTP, allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE };
   return { ...parsed, webhook: { ...parsed.webhook, url: await checkWebhookUrl(parsed.webhook.url, policy) } };
 }
 
-async function createJob(db: Queryable, request: SubmitRequest, { prompt, params, webhook }: ParsedSubmit) {
+async function createJob(db: Queryable, request: SubmitRequest, { model, prompt, params, webhook }: ParsedSubmit) {
   const plan = plans[request.user.plan];
   const job = await insertJobWithReservation(db, {
     userId: request.user.id,
     kind: request.kind,
+    model: model.id,
     prompt,
     params,
     priority: plan.queuePriority,
-    cost: costOf(request.kind, prompt, params),
+    cost: costOfFormula(request.kind, model.priceFormula, prompt, params),
     maxActiveJobs: plan.maxActiveJobs,
     webhook,
   });
@@ -74,7 +86,7 @@ export async function submitGeneration(services: ApiServices, request: SubmitReq
   if ('statusCode' in created) return created;
 
   try {
-    await enqueueGeneration(services.queue, { jobId: created.id, kind: request.kind, requestId: request.requestId }, created.priority);
+    await enqueueGeneration(services.queues, { jobId: created.id, kind: request.kind, model: created.model, requestId: request.requestId }, created.priority);
   } catch (error) {
     services.log.warn({ err: error, job_id: created.id }, 'enqueue failed; taking the job back');
     await discardUnqueuedJob(services.pool, created.id);

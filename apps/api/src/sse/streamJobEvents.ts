@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isTerminal, isTerminalEvent, type JobKind } from '@atelier/contracts';
+import { AppError, isTerminal, isTerminalEvent, type QueueEvent } from '@atelier/contracts';
 import { findJobForUser, type JobRow, type User } from '@atelier/db';
 import { compareStreamIds, isValidStreamId, oldestJobEventId, type Follower, type JobEventEntry } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
@@ -78,7 +78,7 @@ async function openStream(
   if (resuming && cursor === null) sse.send('reset', { type: 'reset', reason: 'The events after your Last-Event-ID are no longer kept.' });
   if (cursor === null) sse.send('snapshot', { type: 'snapshot', job: jobView(job) });
 
-  const stream = new JobStream(services, sse, seat, jobId, job.kind, { request_id: request.id, user_id: job.userId, job_id: jobId });
+  const stream = new JobStream(services, sse, seat, jobId, job.model, { request_id: request.id, user_id: job.userId, job_id: jobId });
   reply.raw.on('close', () => stream.close());
 
   try {
@@ -119,7 +119,7 @@ class JobStream implements Follower {
     private readonly sse: SseConnection,
     private readonly seat: StreamSeat,
     private readonly jobId: string,
-    private readonly kind: JobKind,
+    private readonly model: string,
     private readonly logFields: Record<string, string>,
   ) {}
 
@@ -138,9 +138,7 @@ class JobStream implements Follower {
   followPosition(waiting: boolean): void {
     if (waiting === (this.untrackPosition !== null)) return;
     if (waiting) {
-      this.untrackPosition = this.services.queuePositions.track(this.jobId, this.kind, (position, etaSeconds) =>
-        this.sse.send('queue', { type: 'queue', position, etaSeconds }),
-      );
+      this.untrackPosition = this.services.queuePositions.track(this.jobId, this.model, (event: QueueEvent) => this.sse.send('queue', event));
     } else {
       this.untrackPosition?.();
       this.untrackPosition = null;

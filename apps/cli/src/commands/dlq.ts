@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { loadConfigOrExit, redisConfig } from '@atelier/config';
+import { catalogConfig, loadConfigOrExit, redisConfig } from '@atelier/config';
 import { createPool } from '@atelier/db';
-import { createDeadLetterQueue, createGenerationQueue, createRedis } from '@atelier/queue';
+import { createDeadLetterQueue, createRedis, GenerationQueues } from '@atelier/queue';
 import { listDeadLetterJobs, retryAllDeadLetters, retryDeadLetter } from '@atelier/operations';
 import { databaseUrl } from '../cliConfig.ts';
 
@@ -12,6 +12,7 @@ const usage = 'usage: atelier dlq list [--start N] [--limit N] | atelier dlq ret
 const QueueEnv = z.object({
   REDIS_URL: redisConfig.REDIS_URL.optional(),
   QUEUE_PREFIX: redisConfig.QUEUE_PREFIX,
+  ...catalogConfig,
 });
 
 const ListArgs = z.object({
@@ -44,7 +45,7 @@ export async function runDlq(args: string[]): Promise<void> {
   if (!env.REDIS_URL) throw new Error('set REDIS_URL to the queue the workers use (with `atelier up`: redis://127.0.0.1:6390)');
   const pool = createPool(await databaseUrl(), 2);
   const redis = createRedis(env.REDIS_URL, 'producer', (error) => process.stderr.write(`redis: ${error.message}\n`));
-  const deps = { pool, redis, queue: createGenerationQueue(redis, env.QUEUE_PREFIX), deadLetters: createDeadLetterQueue(redis, env.QUEUE_PREFIX) };
+  const deps = { pool, redis, queues: new GenerationQueues(redis, env.QUEUE_PREFIX), deadLetters: createDeadLetterQueue(redis, env.QUEUE_PREFIX) };
   try {
     await connected(redis);
     if (sub === 'list') {
@@ -64,7 +65,7 @@ export async function runDlq(args: string[]): Promise<void> {
     const job = await retryDeadLetter(deps, jobId!);
     process.stdout.write(`${JSON.stringify({ retried: job.id, status: job.status, reservationRound: job.reservationRound })}\n`);
   } finally {
-    await Promise.all([deps.queue.close(), deps.deadLetters.close()]);
+    await Promise.all([deps.queues.close(), deps.deadLetters.close()]);
     redis.disconnect();
     await pool.end();
   }

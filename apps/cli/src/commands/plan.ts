@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Plan } from '@atelier/contracts';
-import { loadConfigOrExit, redisConfig } from '@atelier/config';
+import { catalogConfig, loadConfigOrExit, redisConfig } from '@atelier/config';
 import { billingPeriod, createPool, findUserByEmail, grantMonthlyCredits, inTransaction } from '@atelier/db';
-import { createGenerationQueue, createRedis } from '@atelier/queue';
+import { createRedis, GenerationQueues } from '@atelier/queue';
 import { changePlan } from '@atelier/operations';
 import { databaseUrl } from '../cliConfig.ts';
 
@@ -16,6 +16,7 @@ const PlanArgs = z.object({
 const QueueEnv = z.object({
   REDIS_URL: redisConfig.REDIS_URL.optional(),
   QUEUE_PREFIX: redisConfig.QUEUE_PREFIX,
+  ...catalogConfig,
 });
 
 /**
@@ -31,18 +32,18 @@ export async function runUsersPlan(args: string[]): Promise<void> {
   if (!env.REDIS_URL) throw new Error('set REDIS_URL to the queue the API uses (with `atelier up`: redis://127.0.0.1:6390)');
   const pool = createPool(await databaseUrl(), 1);
   const redis = createRedis(env.REDIS_URL, 'producer', (error) => process.stderr.write(`redis: ${error.message}\n`));
-  const queue = createGenerationQueue(redis, env.QUEUE_PREFIX);
+  const queues = new GenerationQueues(redis, env.QUEUE_PREFIX);
   try {
     const user = await findUserByEmail(pool, input.email);
     if (!user) throw new Error(`no user has the email ${input.email}`);
     const result = await inTransaction(pool, async (client) => {
-      const change = await changePlan(queue, client, user.id, input.plan);
+      const change = await changePlan(queues, client, user.id, input.plan);
       const granted = input.plan === 'pro' && (await grantMonthlyCredits(client, user.id, 'pro', billingPeriod(new Date())));
-      return { planChanged: change?.planChanged ?? false, movedJobs: change?.movedJobIds.length ?? 0, granted };
+      return { planChanged: change?.planChanged ?? false, movedJobs: change?.movedJobs.length ?? 0, granted };
     });
     process.stdout.write(`${JSON.stringify({ id: user.id, email: user.email, plan: input.plan, ...result })}\n`);
   } finally {
-    await queue.close();
+    await queues.close();
     redis.disconnect();
     await pool.end();
   }

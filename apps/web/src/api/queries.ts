@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isTerminal } from '@atelier/contracts';
-import type { JobKind, JobView } from '@atelier/contracts';
+import type { JobKind, JobView, ModelView } from '@atelier/contracts';
 import { apiFetch } from './client.ts';
 import { ApiError } from './errors.ts';
 import type { Asset, AssetDetails, AssetLineage, CreditsPage, GenerateResponse, Me, Page } from './types.ts';
@@ -14,6 +14,7 @@ export const queryKeys = {
   assetDetails: (id: string) => ['assets', 'details', id] as const,
   assetLineage: (id: string) => ['assets', 'lineage', id] as const,
   credits: ['credits'] as const,
+  models: ['models'] as const,
 };
 
 /** Retry network and server failures twice; a 4xx answer will not change by asking again. */
@@ -32,6 +33,21 @@ const withQuery = (path: string, params: Record<string, string | number | null |
 };
 
 export const useMe = () => useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => apiFetch<Me>('/api/me', { signal }) });
+
+/** The catalog; read again every 15 s, since whether a model has a live worker changes. */
+export const useModels = () =>
+  useQuery({
+    queryKey: queryKeys.models,
+    queryFn: ({ signal }) => apiFetch<{ items: ModelView[] }>('/api/models', { signal }),
+    refetchInterval: 15_000,
+    select: (data) => data.items,
+  });
+
+/** A model's name by id, for the cards and the gallery; the id itself until the catalog has loaded (or for a model since removed). */
+export function useModelName(): (id: string) => string {
+  const models = useModels();
+  return useCallback((id: string) => models.data?.find((model) => model.id === id)?.name ?? id, [models.data]);
+}
 
 export const RECENT_JOBS = 24;
 
@@ -84,10 +100,10 @@ export function useGenerate() {
   const client = useQueryClient();
   const refresh = useRefreshAccount();
   return useMutation({
-    mutationFn: (input: { kind: JobKind; prompt: string; params: Record<string, unknown> }) =>
+    mutationFn: (input: { kind: JobKind; model: string; prompt: string; params: Record<string, unknown> }) =>
       apiFetch<GenerateResponse>(`/api/generate/${input.kind}`, {
         method: 'POST',
-        body: { prompt: input.prompt, params: input.params },
+        body: { prompt: input.prompt, model: input.model, params: input.params },
       }),
     onSuccess: ({ job }) => {
       // Show the new card at once; the refetch below brings the list up to date.

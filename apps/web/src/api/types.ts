@@ -20,6 +20,8 @@ export interface Page<T> {
 export interface Asset {
   id: string;
   kind: JobKind;
+  /** The catalog id of the model that made it. */
+  model: string;
   url: string;
   /** A video's poster frame, when the engine made one. */
   posterUrl?: string | null;

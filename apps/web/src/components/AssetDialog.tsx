@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useDeleteAsset } from '../api/queries.ts';
+import { useDeleteAsset, useModelName } from '../api/queries.ts';
 import type { Asset } from '../api/types.ts';
 import { downloadName, formatDate, formatSeconds, kindLabels } from '../lib/format.ts';
 import { BlurhashCanvas } from './BlurhashCanvas.tsx';
@@ -23,6 +23,7 @@ interface AssetDialogProps {
  * through the gallery. A native modal dialog: Esc closes, focus is kept inside.
  */
 export function AssetDialog({ asset, onClose, onOpen, onPrevious, onNext }: AssetDialogProps) {
+  const modelName = useModelName();
   const ref = useRef<HTMLDialogElement>(null);
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteAsset();
@@ -82,7 +83,7 @@ export function AssetDialog({ asset, onClose, onOpen, onPrevious, onNext }: Asse
       <div className="asset-dialog-body">
         <h2 id="asset-dialog-title">{asset.prompt}</h2>
         <p className="muted">
-          {kindLabels[asset.kind]}
+          {kindLabels[asset.kind]} · {modelName(asset.model)}
           {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ''}
           {asset.durationSeconds ? ` · ${formatSeconds(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
         </p>

@@ -1,14 +1,15 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import { costOf, jobKinds, PROMPT_MAX_LENGTH, priceTable } from '@atelier/contracts';
-import type { JobKind } from '@atelier/contracts';
-import { useGenerate } from '../api/queries.ts';
+import { costOfFormula, PROMPT_MAX_LENGTH } from '@atelier/contracts';
+import type { JobKind, ModelView } from '@atelier/contracts';
+import { useGenerate, useModels } from '../api/queries.ts';
 import type { Me } from '../api/types.ts';
 import { formatCredits } from '../lib/format.ts';
 import { defaultInputs, paramFields, parseParams } from '../lib/paramFields.ts';
 import type { ParamInputs } from '../lib/paramFields.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { KindSwitch } from './KindSwitch.tsx';
+import { ModelPicker } from './ModelPicker.tsx';
 import { ParamsFields } from './ParamsFields.tsx';
 import { UpgradeButton } from './UpgradeButton.tsx';
 
@@ -18,32 +19,36 @@ const placeholders: Record<JobKind, string> = {
   voice: 'Welcome to Atelier. Type a prompt, and watch it take shape.',
 };
 
-const allDefaults = (): Record<JobKind, ParamInputs> => Object.fromEntries(jobKinds.map((kind) => [kind, defaultInputs(kind)])) as Record<JobKind, ParamInputs>;
-
 export function CreateForm({ me }: { me: Me }) {
   const [kind, setKind] = useState<JobKind>('image');
   const [prompt, setPrompt] = useState('');
-  const [inputs, setInputs] = useState(allDefaults);
+  /** The model chosen per kind (until one is, the kind's default), and the options typed per model. */
+  const [chosen, setChosen] = useState<Partial<Record<JobKind, string>>>({});
+  const [inputs, setInputs] = useState<Record<string, ParamInputs>>({});
+  const models = useModels();
   const generate = useGenerate();
   const id = useId();
 
+  const ofKind = models.data?.filter((m) => m.kind === kind) ?? [];
+  const model: ModelView | undefined = ofKind.find((m) => m.id === chosen[kind]) ?? ofKind.find((m) => m.default) ?? ofKind[0];
+  const values = model ? (inputs[model.id] ?? defaultInputs(model)) : {};
   const text = prompt.trim();
-  const parsed = parseParams(kind, inputs[kind]);
-  const cost = parsed.ok ? costOf(kind, text, parsed.params) : null;
+  const parsed = model ? parseParams(model, values) : null;
+  const cost = model && parsed?.ok ? costOfFormula(kind, model.price, text, parsed.params) : null;
   const short = cost !== null && cost > me.credits;
-  const price = priceTable[kind];
 
   let reason: string | null = null;
-  if (!text) reason = 'Write a prompt to start.';
+  if (!model) reason = models.isError ? 'The models could not be loaded.' : 'Loading the models…';
+  else if (!text) reason = 'Write a prompt to start.';
   else if (text.length > PROMPT_MAX_LENGTH) reason = `The prompt is ${text.length - PROMPT_MAX_LENGTH} characters too long.`;
-  else if (!parsed.ok) reason = 'Fix the options marked below.';
+  else if (!parsed?.ok) reason = 'Fix the options marked below.';
   else if (short) reason = `This needs ${formatCredits(cost)}; you have ${formatCredits(me.credits)}.`;
   else if (generate.isPending) reason = 'Sending…';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (reason || !parsed.ok) return;
-    generate.mutate({ kind, prompt: text, params: parsed.params });
+    if (reason || !model || !parsed?.ok) return;
+    generate.mutate({ kind, model: model.id, prompt: text, params: parsed.params });
   };
 
   return (
@@ -52,6 +57,8 @@ export function CreateForm({ me }: { me: Me }) {
         <h1 id={`${id}-title`}>Create</h1>
         <KindSwitch legend="Kind of media" name="kind" value={kind} onChange={setKind} />
       </div>
+
+      {model ? <ModelPicker models={ofKind} value={model.id} onChange={(modelId) => setChosen((all) => ({ ...all, [kind]: modelId }))} /> : null}
 
       <div className="field">
         <label htmlFor={`${id}-prompt`}>Prompt</label>
@@ -75,22 +82,24 @@ export function CreateForm({ me }: { me: Me }) {
 
       <details className="options">
         <summary>Options</summary>
-        <ParamsFields
-          fields={paramFields(kind)}
-          values={inputs[kind]}
-          errors={parsed.ok ? {} : parsed.errors}
-          onChange={(name, value) => setInputs((all) => ({ ...all, [kind]: { ...all[kind], [name]: value } }))}
-        />
+        {model ? (
+          <ParamsFields
+            fields={paramFields(model)}
+            values={values}
+            errors={parsed && !parsed.ok ? parsed.errors : {}}
+            onChange={(name, value) => setInputs((all) => ({ ...all, [model.id]: { ...values, [name]: value } }))}
+          />
+        ) : null}
       </details>
 
       <div className="create-foot">
         <p className="cost" aria-live="polite">
-          {cost !== null ? (
+          {cost !== null && model ? (
             <>
               Costs <strong>{formatCredits(cost)}</strong>
               <span className="cost-rule">
                 {' '}
-                ({price.base} + {price.perUnit} per {price.per})
+                ({model.price.base} + {model.price.perUnit} per {model.price.per})
               </span>
             </>
           ) : (

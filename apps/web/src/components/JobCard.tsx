@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { isTerminal } from '@atelier/contracts';
 import type { JobView } from '@atelier/contracts';
-import { useCancelJob } from '../api/queries.ts';
+import { useCancelJob, useModelName } from '../api/queries.ts';
 import { announcement, sizeOf } from '../jobs/streamReducer.ts';
 import type { JobStreamState } from '../jobs/streamReducer.ts';
 import { useJobStream } from '../jobs/useJobStream.ts';
@@ -20,6 +20,7 @@ interface Props {
 export function JobCard({ job, live }: Props) {
   const { state, reconnect } = useJobStream(job, live);
   const cancel = useCancelJob();
+  const modelName = useModelName();
   const titleId = useId();
   const finished = isTerminal(state.status);
 
@@ -35,6 +36,7 @@ export function JobCard({ job, live }: Props) {
         <p className="job-prompt" id={titleId}>
           {job.prompt}
         </p>
+        <p className="job-model">{modelName(job.model)}</p>
 
         {!finished ? (
           <>

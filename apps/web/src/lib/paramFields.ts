@@ -1,11 +1,18 @@
 import { z } from 'zod';
-import { paramsByKind } from '@atelier/contracts';
-import type { JobKind } from '@atelier/contracts';
+import type { ModelView } from '@atelier/contracts';
 
-/** One form control, read off a kind's params schema in packages/contracts. */
+/** One form control, read off a model's params JSON Schema (`GET /api/models`). */
 export type ParamField =
   | { name: string; label: string; type: 'number'; min: number; max: number; step: number; default: number | undefined; optional: boolean }
   | { name: string; label: string; type: 'select'; options: readonly string[]; default: string | undefined; optional: boolean };
+
+interface PropertySchema {
+  type?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+}
 
 const labels: Record<string, string> = {
   width: 'Width (px)',
@@ -21,39 +28,33 @@ const labels: Record<string, string> = {
 
 const labelOf = (name: string): string => labels[name] ?? name.charAt(0).toUpperCase() + name.slice(1);
 
-export function paramFields(kind: JobKind): ParamField[] {
+/** The model's params, as the API publishes them: the form shows exactly what that model takes. */
+export function paramFields(model: Pick<ModelView, 'params'>): ParamField[] {
+  const properties = (model.params.properties ?? {}) as Record<string, PropertySchema>;
+  const required = new Set((model.params.required ?? []) as string[]);
   const fields: ParamField[] = [];
-  for (const [name, schema] of Object.entries(paramsByKind[kind].shape)) {
-    let inner: z.ZodType = schema;
-    let fallback: unknown;
-    let optional = false;
-    if (inner instanceof z.ZodDefault) {
-      fallback = inner.def.defaultValue;
-      inner = inner.unwrap() as z.ZodType;
-    }
-    if (inner instanceof z.ZodOptional) {
-      optional = true;
-      inner = inner.unwrap() as z.ZodType;
-    }
+  for (const [name, property] of Object.entries(properties)) {
     const label = labelOf(name);
-    if (inner instanceof z.ZodNumber) {
-      fields.push({
-        name,
-        label,
-        type: 'number',
-        min: inner.minValue ?? 0,
-        max: inner.maxValue ?? Number.MAX_SAFE_INTEGER,
-        step: inner.isInt ? 1 : 0.1,
-        default: typeof fallback === 'number' ? fallback : undefined,
-        optional,
-      });
-    } else if (inner instanceof z.ZodEnum) {
+    // With io: 'input', a field with a default is not required: only one with neither is optional in the form's sense.
+    const optional = !required.has(name) && property.default === undefined;
+    if (property.enum) {
       fields.push({
         name,
         label,
         type: 'select',
-        options: inner.options.map(String),
-        default: typeof fallback === 'string' ? fallback : undefined,
+        options: property.enum.map(String),
+        default: typeof property.default === 'string' ? property.default : undefined,
+        optional,
+      });
+    } else if (property.type === 'integer' || property.type === 'number') {
+      fields.push({
+        name,
+        label,
+        type: 'number',
+        min: property.minimum ?? 0,
+        max: property.maximum ?? Number.MAX_SAFE_INTEGER,
+        step: property.type === 'integer' ? 1 : 0.1,
+        default: typeof property.default === 'number' ? property.default : undefined,
         optional,
       });
     }
@@ -64,23 +65,31 @@ export function paramFields(kind: JobKind): ParamField[] {
 /** Form values as typed: strings straight from the inputs. */
 export type ParamInputs = Record<string, string>;
 
-export function defaultInputs(kind: JobKind): ParamInputs {
+export function defaultInputs(model: Pick<ModelView, 'params'>): ParamInputs {
   const inputs: ParamInputs = {};
-  for (const field of paramFields(kind)) inputs[field.name] = field.default === undefined ? '' : String(field.default);
+  for (const field of paramFields(model)) inputs[field.name] = field.default === undefined ? '' : String(field.default);
   return inputs;
 }
 
 export type ParsedParams = { ok: true; params: Record<string, unknown> } | { ok: false; errors: Record<string, string> };
 
-/** Check the inputs against the contracts' schema; blank optional fields are left out. */
-export function parseParams(kind: JobKind, inputs: ParamInputs): ParsedParams {
+const schemas = new WeakMap<object, z.ZodType>();
+/** The same JSON Schema the API made from the zod schema it checks submits with, read back into zod. */
+function schemaOf(model: Pick<ModelView, 'params'>): z.ZodType {
+  let schema = schemas.get(model.params);
+  if (!schema) schemas.set(model.params, (schema = z.fromJSONSchema(model.params as Parameters<typeof z.fromJSONSchema>[0])));
+  return schema;
+}
+
+/** Check the inputs against the model's schema; blank optional fields are left out. */
+export function parseParams(model: Pick<ModelView, 'params'>, inputs: ParamInputs): ParsedParams {
   const raw: Record<string, unknown> = {};
-  for (const field of paramFields(kind)) {
+  for (const field of paramFields(model)) {
     const text = (inputs[field.name] ?? '').trim();
     if (text === '') continue;
     raw[field.name] = field.type === 'number' ? Number(text) : text;
   }
-  const result = paramsByKind[kind].safeParse(raw);
+  const result = schemaOf(model).safeParse(raw);
   if (result.success) return { ok: true, params: result.data as Record<string, unknown> };
   const errors: Record<string, string> = {};
   for (const issue of result.error.issues) {

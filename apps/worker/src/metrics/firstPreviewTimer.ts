@@ -1,16 +1,14 @@
-import type { JobKind } from '@atelier/contracts';
-import type { Engine } from '@atelier/engines';
+import type { Engine, Engines } from '@atelier/engines';
 
 /**
  * The engines as they are, except that the first preview one of them hands over calls
  * `onFirstPreview`, after the worker has announced it (so the time measured is the time
  * until a watcher can see it). Made per attempt; costs one object per engine.
  */
-export function timeFirstPreview(engines: Record<JobKind, Engine>, onFirstPreview: () => void): Record<JobKind, Engine> {
+export function timeFirstPreview(engines: Engines, onFirstPreview: () => void): Engines {
   let seen = false;
   const wrap = (engine: Engine): Engine => ({
-    kind: engine.kind,
-    name: engine.name,
+    ...engine,
     generate: (input, ctx) =>
       engine.generate(input, {
         ...ctx,
@@ -22,5 +20,5 @@ export function timeFirstPreview(engines: Record<JobKind, Engine>, onFirstPrevie
         },
       }),
   });
-  return Object.fromEntries(Object.entries(engines).map(([kind, engine]) => [kind, wrap(engine)])) as Record<JobKind, Engine>;
+  return new Map([...engines].map(([model, engine]) => [model, wrap(engine)]));
 }

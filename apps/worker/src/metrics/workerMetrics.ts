@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, register, type Registry } from 'prom-client';
 import type { JobKind } from '@atelier/contracts';
-import type { Engine } from '@atelier/engines';
+import type { Engines } from '@atelier/engines';
 import { planOfPriority } from '@atelier/queue';
 import { BusySlots } from './busySlots.ts';
 import { JobTimings, type AttemptOutcome } from './jobTimings.ts';
@@ -16,7 +16,7 @@ export interface TimedJob {
 
 export interface AttemptObservation {
   /** The engines to run this attempt with: the first preview they hand over is timed. */
-  engines(engines: Record<JobKind, Engine>): Record<JobKind, Engine>;
+  engines(engines: Engines): Engines;
   finish(outcome: AttemptOutcome): void;
 }
 

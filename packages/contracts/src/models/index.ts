@@ -1,0 +1,6 @@
+export * from './paramFields.ts';
+export * from './modelPrice.ts';
+export * from './modelEntry.ts';
+export * from './builtInModels.ts';
+export * from './catalog.ts';
+export * from './modelView.ts';
