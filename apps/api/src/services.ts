@@ -11,6 +11,7 @@ import { WaitEstimator } from './queue/waitEstimator.ts';
 import { QueuePositionTicker } from './queue/queuePositionTicker.ts';
 import { createApiMetrics } from './metrics/apiMetrics.ts';
 import { ApiKeyCache } from './auth/apiKeyCache.ts';
+import { AddressThrottle } from './plugins/addressThrottle.ts';
 
 /** Everything a request handler may use, made once per process. */
 export interface ApiServices {
@@ -26,6 +27,10 @@ export interface ApiServices {
   queuePositions: QueuePositionTicker;
   store: ObjectStore;
   authCache: ApiKeyCache;
+  /** Credentials that named nobody, per client address (plugins/authenticate.ts). */
+  authFailures: AddressThrottle;
+  /** Sign-ins started, per client address (routes/authRoutes.ts). */
+  loginStarts: AddressThrottle;
   /** Served at GET /metrics. */
   metrics: Registry;
   close(): Promise<void>;
@@ -50,6 +55,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   const waitEstimator = new WaitEstimator(pool);
   const authCache = new ApiKeyCache(pool, config.DATABASE_URL, config.AUTH_CACHE_TTL_MS, log);
   authCache.start();
+  const perAddress = (name: string, max: number, what: string) =>
+    new AddressThrottle(redis, `${config.QUEUE_PREFIX}:${name}:`, max, config.AUTH_FAILURE_WINDOW_MS, what, logRedisError(name));
   return {
     config,
     log,
@@ -63,6 +70,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     queuePositions: new QueuePositionTicker(redis, config.QUEUE_PREFIX, waitEstimator, config.QUEUE_POSITION_INTERVAL_MS, log),
     store: createObjectStore(config),
     authCache,
+    authFailures: perAddress('auth-failures', config.AUTH_FAILURE_MAX, 'failed authentications'),
+    loginStarts: perAddress('login-starts', config.LOGIN_START_MAX, 'sign-in attempts'),
     metrics: createApiMetrics({ pool, queue, streams, log }),
     async close() {
       streams.closeAll();

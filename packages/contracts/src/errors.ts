@@ -34,6 +34,7 @@ export const errorCodes = {
   email_in_use: { status: 409, message: 'Another account already uses this email address.' },
   billing_not_configured: { status: 501, message: 'Billing is not configured on this server.' },
   webhook_signature_invalid: { status: 400, message: 'The webhook signature is not valid.' },
+  webhook_event_malformed: { status: 400, message: 'The webhook event is signed but not shaped as Stripe documents it.' },
   plan_already_active: { status: 409, message: 'This account is already on that plan.' },
   billing_provider_failed: { status: 502, message: 'The payment provider did not answer as expected; try again shortly.' },
   billing_customer_unknown: { status: 409, message: 'This Stripe customer is not linked to a user yet; Stripe will deliver the event again.' },

@@ -12,3 +12,5 @@ export * from './oidcUsers.ts';
 export * from './billing.ts';
 export * from './jobHistory.ts';
 export * from './unavailable.ts';
+export * from './rejectedValue.ts';
+export * from './uniqueViolation.ts';

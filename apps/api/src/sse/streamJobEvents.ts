@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isTerminal, isTerminalEvent, type JobKind } from '@atelier/contracts';
-import { findJobForUser, type JobRow, type User } from '@atelier/db';
+import { findJobForUser, findUserByApiKey, type JobRow, type User } from '@atelier/db';
 import { compareStreamIds, isValidStreamId, oldestJobEventId, type Follower, type JobEventEntry } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
@@ -80,6 +80,7 @@ async function openStream(
 
   const stream = new JobStream(services, sse, seat, jobId, job.kind, { request_id: request.id, user_id: job.userId, job_id: jobId });
   reply.raw.on('close', () => stream.close());
+  if (request.apiKey !== null) stream.watchKey(job.userId, request.apiKey);
 
   try {
     const stop = await services.events.follow(jobId, cursor, stream);
@@ -113,6 +114,9 @@ async function openStream(
 class JobStream implements Follower {
   stop: (() => void) | null = null;
   private untrackPosition: (() => void) | null = null;
+  private unwatchKey: (() => void) | null = null;
+  /** Something about the user changed and the key is being checked again: no event goes out meanwhile. */
+  private keyInDoubt = false;
 
   constructor(
     private readonly services: ApiServices,
@@ -123,7 +127,33 @@ class JobStream implements Follower {
     private readonly logFields: Record<string, string>,
   ) {}
 
+  /**
+   * A stream opened with an API key lasts only as long as the key: when this process hears
+   * that something about the user changed (apiKeyCache.ts), the key is looked up again, and a
+   * revoked key (or a disabled user) ends the stream. An event that comes while the answer is
+   * awaited ends it too, unsent: a client whose key still works resumes by Last-Event-ID.
+   */
+  watchKey(userId: string, key: string): void {
+    this.unwatchKey = this.services.authCache.watch(userId, () => {
+      this.keyInDoubt = true;
+      findUserByApiKey(this.services.pool, key).then(
+        (user) => {
+          if (user === null || user.disabledAt) this.close();
+          else this.keyInDoubt = false;
+        },
+        (error: Error) => {
+          this.services.log.warn({ err: error, ...this.logFields }, 'could not check a stream key again; closing so the client resumes');
+          this.close();
+        },
+      );
+    });
+  }
+
   deliver(entry: JobEventEntry): void {
+    if (this.keyInDoubt) {
+      this.close();
+      return;
+    }
     const { event } = entry;
     this.sse.sendFrame(frameOf(entry));
     if (event.type === 'status') this.followPosition(event.status === 'queued');
@@ -149,6 +179,8 @@ class JobStream implements Follower {
 
   close(): void {
     this.stop?.();
+    this.unwatchKey?.();
+    this.unwatchKey = null;
     this.followPosition(false);
     this.services.streams.delete(this.sse);
     this.services.streamSeats.release(this.seat);
