@@ -32,7 +32,7 @@ describe('input PostgreSQL or the stack cannot take is a 400, never a 500', () =
 
   it('JSON nested 10,000 deep, with and without an Idempotency-Key', async () => {
     const deep = `{"prompt":"a cat","params":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-    for (const headers of [{ 'idempotency-key': 'deep-1' }, {}]) {
+    for (const headers of [{ 'idempotency-key': 'deep-1' }, {}] as Record<string, string>[]) {
       const answer = await submit(deep, headers);
       expect(answer.status).toBe(400);
       expect(answer.body.error?.code).toBe('validation_failed');

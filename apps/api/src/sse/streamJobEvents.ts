@@ -115,8 +115,10 @@ class JobStream implements Follower {
   stop: (() => void) | null = null;
   private untrackPosition: (() => void) | null = null;
   private unwatchKey: (() => void) | null = null;
-  /** Something about the user changed and the key is being checked again: no event goes out meanwhile. */
-  private keyInDoubt = false;
+  /** Something about the user changed and the key is being checked again: its events wait here meanwhile. */
+  private heldWhileInDoubt: JobEventEntry[] | null = null;
+  /** Checks of the key still awaited: a second change while one is out keeps events held until both answer. */
+  private checksPending = 0;
 
   constructor(
     private readonly services: ApiServices,
@@ -130,16 +132,17 @@ class JobStream implements Follower {
   /**
    * A stream opened with an API key lasts only as long as the key: when this process hears
    * that something about the user changed (apiKeyCache.ts), the key is looked up again, and a
-   * revoked key (or a disabled user) ends the stream. An event that comes while the answer is
-   * awaited ends it too, unsent: a client whose key still works resumes by Last-Event-ID.
+   * revoked key (or a disabled user) ends the stream. Events that come while the answer is
+   * awaited are held, and sent once the key is found good: nothing reaches a revoked key.
    */
   watchKey(userId: string, key: string): void {
     this.unwatchKey = this.services.authCache.watch(userId, () => {
-      this.keyInDoubt = true;
+      this.heldWhileInDoubt ??= [];
+      this.checksPending++;
       findUserByApiKey(this.services.pool, key).then(
         (user) => {
           if (user === null || user.disabledAt) this.close();
-          else this.keyInDoubt = false;
+          else if (--this.checksPending === 0) this.releaseHeld();
         },
         (error: Error) => {
           this.services.log.warn({ err: error, ...this.logFields }, 'could not check a stream key again; closing so the client resumes');
@@ -149,9 +152,15 @@ class JobStream implements Follower {
     });
   }
 
+  private releaseHeld(): void {
+    const held = this.heldWhileInDoubt ?? [];
+    this.heldWhileInDoubt = null;
+    for (const entry of held) this.deliver(entry);
+  }
+
   deliver(entry: JobEventEntry): void {
-    if (this.keyInDoubt) {
-      this.close();
+    if (this.heldWhileInDoubt !== null) {
+      this.heldWhileInDoubt.push(entry);
       return;
     }
     const { event } = entry;
