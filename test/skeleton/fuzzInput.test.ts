@@ -29,8 +29,15 @@ const anyJson = fc.jsonValue({ maxDepth: 6 });
 describe('fuzzed input never reaches a 500, and every error has a registered code', () => {
   it('the submit body', async () => {
     // Mostly bodies the schema takes, so that what is odd in them reaches the database.
-    const text = fc.oneof(fc.string({ minLength: 1 }), fc.string({ unit: 'binary', minLength: 1 }), fc.string().map((s) => `a cat${s}\u0000${s}`));
-    const params = fc.record({ width: fc.integer(), height: fc.integer(), seed: fc.integer(), steps: fc.integer(), seconds: fc.double(), voice: text }, { requiredKeys: [] });
+    const text = fc.oneof(
+      fc.string({ minLength: 1 }),
+      fc.string({ unit: 'binary', minLength: 1 }),
+      fc.string().map((s) => `a cat${s}\u0000${s}`),
+    );
+    const params = fc.record(
+      { width: fc.integer(), height: fc.integer(), seed: fc.integer(), steps: fc.integer(), seconds: fc.double(), voice: text },
+      { requiredKeys: [] },
+    );
     const body = fc.oneof(
       { arbitrary: fc.record({ prompt: text, params: fc.oneof(params, fc.dictionary(nasty, anyJson)) }, { requiredKeys: ['prompt'] }), weight: 4 },
       { arbitrary: fc.record({ prompt: fc.oneof(nasty, anyJson), params: anyJson }, { requiredKeys: [] }), weight: 1 },
