@@ -29,10 +29,9 @@ export function unstorableJsonReason(body: unknown): string | null {
 
 /** Every parsed JSON body is checked before validation: 400 `validation_failed` for what no route could store. */
 export function rejectUnstorableJson(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const { body } = request;
-    if (body === null || typeof body !== 'object' || Buffer.isBuffer(body)) return;
-    const reason = unstorableJsonReason(body);
-    if (reason !== null) throw new AppError('validation_failed', reason);
+    const reason = body === null || typeof body !== 'object' || Buffer.isBuffer(body) ? null : unstorableJsonReason(body);
+    done(reason === null ? undefined : new AppError('validation_failed', reason));
   });
 }
