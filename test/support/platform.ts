@@ -70,6 +70,9 @@ export class TestPlatform {
       WORKER_CONCURRENCY: '2',
       // Tests race many submits of one user at once (ledger, priority); the burst limit has its own test.
       SUBMIT_BURST_MAX: '1000',
+      // Every test client is 127.0.0.1: the per-address limits have their own test (test/auth/authThrottle.test.ts).
+      AUTH_FAILURE_MAX: '100000',
+      LOGIN_START_MAX: '100000',
       ...extraEnv,
     };
     this.pool = createPool(database.url, 4);

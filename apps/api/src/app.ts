@@ -23,12 +23,23 @@ import { staticRoutes } from './routes/staticRoutes.ts';
 import { queueAdminRoutes } from './routes/queueAdminRoutes.ts';
 import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
 import { registerMetrics } from './metrics/metricsEndpoint.ts';
+import { registerSecurityHeaders } from './plugins/securityHeaders.ts';
+import { rejectUnstorableJson } from './plugins/unstorableJson.ts';
+
+/** How often Node looks for sockets past their header or request timeout (its default, 30 s, would let one stay that much longer). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /** The HTTP app, separate from `listen()`, so tests can `inject()` or listen on port 0. */
 export async function buildApp(services: ApiServices): Promise<FastifyInstance> {
+  const { config } = services;
   const app = Fastify({
     loggerInstance: services.log,
-    bodyLimit: services.config.BODY_LIMIT_BYTES,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    // A client trickling its headers or body holds a socket: cut it. A stream's request is
+    // over once sent, so these never cut an event stream (its reply is what lasts).
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     // A request id that follows a job from the API to the worker's logs.
     genReqId: (request) => {
       const header = request.headers['x-request-id'];
@@ -39,10 +50,13 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
   });
   app.decorateRequest('user', null);
+  app.decorateRequest('apiKey', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  registerSecurityHeaders(app, config);
+  rejectUnstorableJson(app);
   logUserOfEveryRequest(app);
   registerMetrics(app, services.metrics);
   // At the root, so `requireUser` in every route plugin can read the session cookie.

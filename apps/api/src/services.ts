@@ -13,6 +13,7 @@ import { WaitEstimator } from './queue/waitEstimator.ts';
 import { QueuePositionTicker } from './queue/queuePositionTicker.ts';
 import { createApiMetrics } from './metrics/apiMetrics.ts';
 import { ApiKeyCache } from './auth/apiKeyCache.ts';
+import { AddressThrottle } from './plugins/addressThrottle.ts';
 
 /** Everything a request handler may use, made once per process. */
 export interface ApiServices {
@@ -33,6 +34,10 @@ export interface ApiServices {
   authCache: ApiKeyCache;
   /** Queues the webhook deliveries a transition made here (a cancel) owes. */
   webhooks: WebhookNotifier;
+  /** Credentials that named nobody, per client address (plugins/authenticate.ts). */
+  authFailures: AddressThrottle;
+  /** Sign-ins started, per client address (routes/authRoutes.ts). */
+  loginStarts: AddressThrottle;
   /** Served at GET /metrics. */
   metrics: Registry;
   close(): Promise<void>;
@@ -58,6 +63,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
   webhookQueue.on('error', logRedisError('webhook queue'));
   const authCache = new ApiKeyCache(pool, config.DATABASE_URL, config.AUTH_CACHE_TTL_MS, log);
   authCache.start();
+  const perAddress = (name: string, max: number, what: string) =>
+    new AddressThrottle(redis, `${config.QUEUE_PREFIX}:${name}:`, max, config.AUTH_FAILURE_WINDOW_MS, what, logRedisError(name));
   return {
     config,
     log,
@@ -72,6 +79,8 @@ export function createApiServices(config: ApiConfig, log: FastifyBaseLogger): Ap
     queuePositions: new QueuePositionTicker(redis, config.QUEUE_PREFIX, waitEstimator, config.QUEUE_POSITION_INTERVAL_MS, log),
     store: createObjectStore(config),
     authCache,
+    authFailures: perAddress('auth-failures', config.AUTH_FAILURE_MAX, 'failed authentications'),
+    loginStarts: perAddress('login-starts', config.LOGIN_START_MAX, 'sign-in attempts'),
     webhooks: new WebhookNotifier(webhookQueue, log),
     metrics: createApiMetrics({ pool, queues, catalog: config.ATELIER_MODELS, streams, log }),
     async close() {

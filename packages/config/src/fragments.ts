@@ -31,11 +31,16 @@ export const redisConfig = {
   QUEUE_PREFIX: z.string().min(1).default('{atelier}'),
 };
 
+/** Known to everyone who reads this file: fine on a laptop, and refused in production. */
+export const DEVELOPMENT_SIGNING_SECRET = 'development-only-signing-secret';
+/** 32 characters of a random base64 or hex string is over 128 bits: no one guesses it. */
+export const PRODUCTION_SIGNING_SECRET_MIN_LENGTH = 32;
+
 export const storageConfig = {
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_LOCAL_DIR: z.string().default('./data/objects'),
   /** Signs local-disk download URLs; the API and workers must share it. */
-  STORAGE_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default('development-only-signing-secret'),
+  STORAGE_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEVELOPMENT_SIGNING_SECRET),
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
   S3_ENDPOINT: url(['http:', 'https:']).optional(),
   S3_REGION: z.string().default('us-east-1'),
@@ -87,3 +92,20 @@ export const webhookPolicyConfig = {
   /** Allow plain `http:` webhook URLs (`atelier up` sets it); otherwise only `https:`. */
   WEBHOOK_ALLOW_HTTP: flag(false),
 };
+
+/**
+ * For the schemas of processes that sign download links (`schema.superRefine(productionSecrets)`):
+ * with NODE_ENV=production the signing secret must be set, and long. Anyone who knows the
+ * secret can mint a link to any object that never expires, and the development default is in
+ * this repository.
+ */
+export function productionSecrets(config: { NODE_ENV: string; STORAGE_SIGNING_SECRET: string }, context: z.RefinementCtx): void {
+  if (config.NODE_ENV !== 'production') return;
+  const secret = config.STORAGE_SIGNING_SECRET;
+  if (secret !== DEVELOPMENT_SIGNING_SECRET && secret.length >= PRODUCTION_SIGNING_SECRET_MIN_LENGTH) return;
+  context.addIssue({
+    code: 'custom',
+    path: ['STORAGE_SIGNING_SECRET'],
+    message: `must be set to at least ${PRODUCTION_SIGNING_SECRET_MIN_LENGTH} random characters with NODE_ENV=production (anyone could sign download links with ${secret === DEVELOPMENT_SIGNING_SECRET ? 'the development value' : 'a secret this short'}); e.g. openssl rand -base64 32`,
+  });
+}

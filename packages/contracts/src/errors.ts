@@ -46,6 +46,7 @@ export const errorCodes = {
     message: 'The webhook URL resolves to an address this server does not call (loopback, private, link-local, multicast or metadata).',
   },
   webhook_signature_invalid: { status: 400, message: 'The webhook signature is not valid.' },
+  webhook_event_malformed: { status: 400, message: 'The webhook event is signed but not shaped as Stripe documents it.' },
   plan_already_active: { status: 409, message: 'This account is already on that plan.' },
   billing_provider_failed: { status: 502, message: 'The payment provider did not answer as expected; try again shortly.' },
   billing_customer_unknown: { status: 409, message: 'This Stripe customer is not linked to a user yet; Stripe will deliver the event again.' },

@@ -28,12 +28,19 @@ export async function grantCredits(db: Queryable, userId: string, amount: number
 }
 
 /** The ledger, newest first. The cursor is the last transaction id seen. */
+/** A ledger cursor is a row id (bigint) in base64url; null for anything else (`1.5`, `1e30`, text). */
+export function decodeCreditCursor(cursor: string): number | null {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const id = Number(text);
+  return /^[1-9]\d{0,15}$/.test(text) && Number.isSafeInteger(id) ? id : null;
+}
+
 export async function listCreditTransactions(db: Queryable, userId: string, limit: number, cursor: string | null): Promise<Page<CreditTransaction>> {
-  const before = cursor === null ? null : Number(Buffer.from(cursor, 'base64url').toString());
+  const before = cursor === null ? null : decodeCreditCursor(cursor);
   const { rows } = await db.query<CreditTransaction>(
     `SELECT id, kind, amount, reason, job_id AS "jobId", idempotency_key AS "idempotencyKey", created_at AS "createdAt"
      FROM credit_transactions WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
-    [userId, Number.isFinite(before) ? before : null, limit + 1],
+    [userId, before, limit + 1],
   );
   const items = rows.slice(0, limit);
   const last = items.at(-1);

@@ -14,3 +14,5 @@ export * from './jobHistory.ts';
 export * from './unavailable.ts';
 export * from './jobView.ts';
 export * from './webhooks.ts';
+export * from './rejectedValue.ts';
+export * from './uniqueViolation.ts';

@@ -27,3 +27,22 @@ export async function refreshOidcUser(db: Queryable, identity: OidcIdentity): Pr
   );
   return rows[0] ?? null;
 }
+
+/**
+ * The account an operator made for this email (`atelier users create`) that nobody has signed
+ * in to yet, now bound to this subject; null when there is none. Only for an email the
+ * provider verified: whoever controls a verified address is who the operator made it for.
+ * An account that already has a subject is never taken over this way.
+ */
+export async function claimUnclaimedUser(db: Queryable, identity: OidcIdentity): Promise<User | null> {
+  const { rows } = await db.query<User>(
+    `UPDATE users SET
+       oidc_subject = $1,
+       name = coalesce($2, users.name),
+       avatar_url = coalesce($3, users.avatar_url)
+     WHERE lower(email) = lower($4) AND oidc_subject IS NULL
+     RETURNING ${userColumns()}`,
+    [identity.subject, identity.name, identity.avatarUrl, identity.email],
+  );
+  return rows[0] ?? null;
+}

@@ -6,7 +6,7 @@ export const CLIENT_SECRET = 'atelier-test-client-secret';
 export interface Identity {
   sub: string;
   email?: string;
-  email_verified?: boolean;
+  email_verified?: boolean | string;
   name?: string;
   picture?: string;
 }

@@ -1,11 +1,17 @@
 import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { findUserByApiKey, hashApiKey, type Pool, type User } from '@atelier/db';
+import { RefusalMemory } from '../plugins/refusalMemory.ts';
 
 const CHANNEL = 'atelier_auth';
 const RECONNECT_DELAY_MS = 1_000;
 /** Past this many remembered keys the cache starts over, so a crowd of keys cannot grow it without bound. */
 const MAX_ENTRIES = 100_000;
+/**
+ * How long a key that names nobody is remembered as such. Keys are 256 random bits made by the
+ * server, so no change can make a refused one valid: the limit only bounds memory.
+ */
+const REFUSED_KEY_TTL_MS = 60_000;
 
 /**
  * Whom an API key belongs to, remembered for `ttlMs` so that a client's requests do not each
@@ -16,12 +22,19 @@ const MAX_ENTRIES = 100_000;
  * was in flight across any notice is not remembered. When the listening connection drops,
  * the cache is emptied and bypassed until it is back. A user's balance comes from the cache
  * stale; routes that show one read it fresh.
+ *
+ * A key that names nobody is remembered too, for a minute, whether or not this process
+ * listens: a client repeating a wrong key costs a map lookup, not a query. Whoever is told of
+ * a user's change (`watch`) hears of it as the cache does: open event streams re-check their
+ * key that way.
  */
 export class ApiKeyCache {
   private readonly entries = new Map<string, { user: User; expiresAt: number }>();
   private readonly keysOfUser = new Map<string, Set<string>>();
   /** One lookup per key at a time: a client opening a hundred connections at once reads the database once. */
   private readonly inFlight = new Map<string, Promise<User | null>>();
+  private readonly refused = new RefusalMemory<{ until: number }>();
+  private readonly watchers = new Map<string, Set<() => void>>();
   /** Bumped by every notice: a lookup that started under an older one is not remembered. */
   private generation = 0;
   private listener: pg.Client | null = null;
@@ -41,8 +54,9 @@ export class ApiKeyCache {
   }
 
   async userFor(key: string): Promise<User | null> {
-    if (this.listener === null) return findUserByApiKey(this.pool, key);
     const id = hashApiKey(key).toString('base64');
+    if (this.refused.get(id) !== null) return null;
+    if (this.listener === null) return this.rememberRefusal(id, await findUserByApiKey(this.pool, key));
     const hit = this.entries.get(id);
     const now = Date.now();
     if (hit === undefined || hit.expiresAt <= now) return this.lookUpOnce(id, key);
@@ -66,8 +80,13 @@ export class ApiKeyCache {
 
   private async lookUp(id: string, key: string): Promise<User | null> {
     const generation = this.generation;
-    const user = await findUserByApiKey(this.pool, key);
+    const user = this.rememberRefusal(id, await findUserByApiKey(this.pool, key));
     if (user && this.listener !== null && generation === this.generation) this.remember(id, user);
+    return user;
+  }
+
+  private rememberRefusal(id: string, user: User | null): User | null {
+    if (user === null) this.refused.remember(id, { until: Date.now() + REFUSED_KEY_TTL_MS });
     return user;
   }
 
@@ -76,6 +95,22 @@ export class ApiKeyCache {
     this.generation++;
     for (const id of this.keysOfUser.get(userId) ?? []) this.entries.delete(id);
     this.keysOfUser.delete(userId);
+    for (const onChange of this.watchers.get(userId) ?? []) onChange();
+  }
+
+  /**
+   * `onChange` runs whenever this process learns that something about the user changed (a key
+   * revoked, a plan or status changed), from PostgreSQL's notice or from this process itself.
+   * Returns the function that stops watching.
+   */
+  watch(userId: string, onChange: () => void): () => void {
+    const watchers = this.watchers.get(userId) ?? new Set<() => void>();
+    watchers.add(onChange);
+    this.watchers.set(userId, watchers);
+    return () => {
+      watchers.delete(onChange);
+      if (watchers.size === 0 && this.watchers.get(userId) === watchers) this.watchers.delete(userId);
+    };
   }
 
   forgetAll(): void {

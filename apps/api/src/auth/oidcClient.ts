@@ -113,7 +113,8 @@ export class OidcClient {
 function identityFrom(subject: string, profile: Record<string, unknown>): OidcIdentity {
   const email = optionalString(profile.email);
   if (email === null) throw new AppError('auth_failed', 'The provider did not share an email address; allow the email scope and sign in again.');
-  // Addresses are unique here: an unverified one would let anybody hold somebody else's.
-  if (profile.email_verified === false) throw new AppError('auth_failed', `The provider has not verified ${email}; verify it there and sign in again.`);
+  // Addresses are unique here and name admins (ADMIN_EMAILS): only the boolean `true` vouches
+  // for one. A provider that leaves the claim out, or sends it as a string, has not verified it.
+  if (profile.email_verified !== true) throw new AppError('auth_failed', `The provider has not verified ${email}; verify it there and sign in again.`);
   return { subject, email, name: optionalString(profile.name), avatarUrl: httpUrl(profile.picture) };
 }

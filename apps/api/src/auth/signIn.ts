@@ -1,14 +1,22 @@
 import { AppError, plans } from '@atelier/contracts';
-import { createSession, createUser, inTransaction, refreshOidcUser, type OidcIdentity, type Pool, type Session, type User } from '@atelier/db';
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  return error instanceof Error && 'code' in error && error.code === '23505' && 'constraint' in error && error.constraint === constraint;
-}
+import {
+  claimUnclaimedUser,
+  isUniqueViolation,
+  createSession,
+  createUser,
+  inTransaction,
+  refreshOidcUser,
+  type OidcIdentity,
+  type Pool,
+  type Session,
+  type User,
+} from '@atelier/db';
 
 /**
- * The person the provider vouched for, found by OIDC subject (never by email) or created on
- * their first sign-in with the Free plan and its starting credits, and a new session for
- * them; in one transaction, so a refused sign-in leaves neither a user nor a session behind.
+ * The person the provider vouched for, found by OIDC subject; on their first sign-in, the
+ * account an operator made for their (verified) email and nobody has signed in to yet, or
+ * else a new one with the Free plan and its starting credits; and a new session for them. In
+ * one transaction, so a refused sign-in leaves neither a user nor a session behind.
  */
 export async function signIn(
   pool: Pool,
@@ -20,6 +28,7 @@ export async function signIn(
       return await inTransaction(pool, async (client) => {
         const user =
           (await refreshOidcUser(client, identity)) ??
+          (await claimUnclaimedUser(client, identity)) ??
           (await createUser(client, {
             email: identity.email,
             name: identity.name,
@@ -38,7 +47,7 @@ export async function signIn(
       if (isUniqueViolation(error, 'users_email_key')) {
         throw new AppError(
           'email_in_use',
-          `${identity.email} already belongs to an account that was not created by this sign-in; accounts are matched by the provider's subject, never by email alone.`,
+          `${identity.email} already belongs to an account that signs in with another login; sign in with that one. Accounts are matched by the provider's subject, never by email alone.`,
         );
       }
       throw error;

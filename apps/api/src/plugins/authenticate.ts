@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@atelier/contracts';
 import { findUserBySession, type User } from '@atelier/db';
 import type { ApiServices } from '../services.ts';
@@ -8,12 +8,16 @@ import { assertSameOrigin } from '../auth/sameOrigin.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
+    /** The API key the request was authenticated by; null for a session (or no user). */
+    apiKey: string | null;
   }
 }
 
+/** `Bearer <token>` and nothing else: a header with more after the token is not one we understand. */
+const BEARER = /^bearer +(\S+) *$/i;
+
 function bearerToken(header: string): string | null {
-  const [scheme, token] = header.split(' ', 2);
-  return scheme?.toLowerCase() === 'bearer' && token ? token.trim() : null;
+  return BEARER.exec(header)?.[1] ?? null;
 }
 
 /**
@@ -21,23 +25,31 @@ function bearerToken(header: string): string | null {
  * in one query either way. A request that sends an Authorization header is judged by it
  * alone: a bad key is 401 even beside a good cookie. Cookie-authenticated writes must come
  * from this site's origin (403 `csrf_rejected`). No credentials is 401; a disabled account 403.
+ * Credentials that name nobody are counted per client address (`services.authFailures`): past
+ * the limit that address is refused with 429 before anything is looked up.
  */
 export function requireUser(services: ApiServices) {
   const cookies = new AuthCookies(services.config.PUBLIC_URL);
   const siteOrigin = new URL(services.config.PUBLIC_URL).origin;
 
-  return async (request: FastifyRequest): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const authorization = request.headers.authorization;
     const sessionId = request.cookies[cookies.session];
-    let user: User | null = null;
+    if (authorization === undefined && !sessionId) throw new AppError('unauthenticated');
+    services.authFailures.assertAllowed(request.ip, reply);
+    let user: User | null;
     if (authorization !== undefined) {
       const token = bearerToken(authorization);
       user = token === null ? null : await services.authCache.userFor(token);
-    } else if (sessionId) {
-      user = await findUserBySession(services.pool, sessionId);
+      if (user) request.apiKey = token;
+    } else {
+      user = await findUserBySession(services.pool, sessionId!);
       if (user) assertSameOrigin(request, siteOrigin);
     }
-    if (!user) throw new AppError('unauthenticated');
+    if (!user) {
+      await services.authFailures.count(request.ip, reply);
+      throw new AppError('unauthenticated');
+    }
     if (user.disabledAt) throw new AppError('account_disabled');
     request.user = user;
   };

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '@atelier/contracts';
-import { isDatabaseUnavailable } from '@atelier/db';
+import { isDatabaseUnavailable, isRejectedValue } from '@atelier/db';
 import { isRedisUnavailable } from '@atelier/queue';
 
 /** Fastify's own errors, by their code, as ours. */
@@ -14,7 +14,8 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_VALIDATION: 'validation_failed',
 };
 
-function toAppError(error: FastifyError | Error): AppError {
+/** Any error as the registered code it answers with. */
+export function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) {
     const details = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
@@ -23,6 +24,7 @@ function toAppError(error: FastifyError | Error): AppError {
   }
   if (error instanceof SyntaxError) return new AppError('invalid_json');
   if (isDatabaseUnavailable(error)) return new AppError('database_unavailable');
+  if (isRejectedValue(error)) return new AppError('bad_request', `A value in the request cannot be stored: ${error.message}.`);
   if (isRedisUnavailable(error)) return new AppError('queue_unavailable');
   const code = 'code' in error ? fastifyCodes[error.code] : undefined;
   if (code) return new AppError(code);
@@ -36,6 +38,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const appError = toAppError(error);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A value PostgreSQL refused that no check caught first: a check is missing.
+    else if (isRejectedValue(error)) request.log.warn({ err: error }, 'a request value reached the database unchecked');
     return reply.status(appError.status).send(appError.toBody());
   });
   app.setNotFoundHandler((_request, reply) => {

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@atelier/contracts';
 import type { ApiServices } from '../services.ts';
 import { currentUser, requireUser } from './authenticate.ts';
@@ -13,8 +13,8 @@ export function requireAdmin(services: ApiServices) {
   const authenticate = requireUser(services);
   const admins = new Set(services.config.ADMIN_EMAILS);
 
-  return async (request: FastifyRequest): Promise<void> => {
-    await authenticate(request);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    await authenticate(request, reply);
     if (!admins.has(currentUser(request).email.toLowerCase())) throw new AppError('forbidden', 'Only administrators may do that.');
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { plans, priceTable } from '@atelier/contracts';
-import { findUserById, listCreditTransactions } from '@atelier/db';
+import { AppError, plans, priceTable } from '@atelier/contracts';
+import { decodeCreditCursor, findUserById, listCreditTransactions } from '@atelier/db';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
 import { PageQuery } from './params.ts';
@@ -14,6 +14,8 @@ export function creditRoutes(services: ApiServices) {
       authed.addHook('preHandler', requireUser(services));
       authed.get('/api/credits', async (request) => {
         const query = PageQuery.parse(request.query);
+        if (query.cursor !== undefined && decodeCreditCursor(query.cursor) === null)
+          throw new AppError('validation_failed', 'cursor: not a cursor this API gave out');
         const user = currentUser(request);
         const [page, fresh] = await Promise.all([
           listCreditTransactions(services.pool, user.id, query.limit, query.cursor ?? null),

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isTerminal, isTerminalEvent, type QueueEvent } from '@atelier/contracts';
-import { findJobForUser, type JobRow, type User } from '@atelier/db';
+import { AppError, isTerminal, isTerminalEvent, type JobKind, type QueueEvent } from '@atelier/contracts';
+import { findJobForUser, findUserByApiKey, type JobRow, type User } from '@atelier/db';
 import { compareStreamIds, isValidStreamId, oldestJobEventId, type Follower, type JobEventEntry } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
@@ -80,6 +80,7 @@ async function openStream(
 
   const stream = new JobStream(services, sse, seat, jobId, job.model, { request_id: request.id, user_id: job.userId, job_id: jobId });
   reply.raw.on('close', () => stream.close());
+  if (request.apiKey !== null) stream.watchKey(job.userId, request.apiKey);
 
   try {
     const stop = await services.events.follow(jobId, cursor, stream);
@@ -113,6 +114,11 @@ async function openStream(
 class JobStream implements Follower {
   stop: (() => void) | null = null;
   private untrackPosition: (() => void) | null = null;
+  private unwatchKey: (() => void) | null = null;
+  /** Something about the user changed and the key is being checked again: its events wait here meanwhile. */
+  private heldWhileInDoubt: JobEventEntry[] | null = null;
+  /** Checks of the key still awaited: a second change while one is out keeps events held until both answer. */
+  private checksPending = 0;
 
   constructor(
     private readonly services: ApiServices,
@@ -123,7 +129,40 @@ class JobStream implements Follower {
     private readonly logFields: Record<string, string>,
   ) {}
 
+  /**
+   * A stream opened with an API key lasts only as long as the key: when this process hears
+   * that something about the user changed (apiKeyCache.ts), the key is looked up again, and a
+   * revoked key (or a disabled user) ends the stream. Events that come while the answer is
+   * awaited are held, and sent once the key is found good: nothing reaches a revoked key.
+   */
+  watchKey(userId: string, key: string): void {
+    this.unwatchKey = this.services.authCache.watch(userId, () => {
+      this.heldWhileInDoubt ??= [];
+      this.checksPending++;
+      findUserByApiKey(this.services.pool, key).then(
+        (user) => {
+          if (user === null || user.disabledAt) this.close();
+          else if (--this.checksPending === 0) this.releaseHeld();
+        },
+        (error: Error) => {
+          this.services.log.warn({ err: error, ...this.logFields }, 'could not check a stream key again; closing so the client resumes');
+          this.close();
+        },
+      );
+    });
+  }
+
+  private releaseHeld(): void {
+    const held = this.heldWhileInDoubt ?? [];
+    this.heldWhileInDoubt = null;
+    for (const entry of held) this.deliver(entry);
+  }
+
   deliver(entry: JobEventEntry): void {
+    if (this.heldWhileInDoubt !== null) {
+      this.heldWhileInDoubt.push(entry);
+      return;
+    }
     const { event } = entry;
     this.sse.sendFrame(frameOf(entry));
     if (event.type === 'status') this.followPosition(event.status === 'queued');
@@ -147,6 +186,8 @@ class JobStream implements Follower {
 
   close(): void {
     this.stop?.();
+    this.unwatchKey?.();
+    this.unwatchKey = null;
     this.followPosition(false);
     this.services.streams.delete(this.sse);
     this.services.streamSeats.release(this.seat);

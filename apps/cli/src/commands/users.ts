@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { Plan, plans } from '@atelier/contracts';
-import { createApiKey, createPool, createUser, inTransaction } from '@atelier/db';
+import { createApiKey, createPool, createUser, inTransaction, isUniqueViolation } from '@atelier/db';
 import { databaseUrl } from '../cliConfig.ts';
 
 const CreateUserArgs = z.object({
@@ -22,6 +22,9 @@ export async function runUsers(args: string[]): Promise<void> {
     const { user, key } = await inTransaction(pool, async (client) => {
       const user = await createUser(client, { email: input.email, plan: input.plan, credits: input.credits ?? plans[input.plan].startingCredits });
       return { user, key: (await createApiKey(client, user.id, 'cli')).key };
+    }).catch((error: unknown) => {
+      if (!isUniqueViolation(error, 'users_email_key')) throw error;
+      throw new Error(`${input.email} already has an account. To make an API key for it: atelier keys create --email ${input.email}`);
     });
     process.stdout.write(`${JSON.stringify({ id: user.id, email: user.email, plan: user.plan, credits: user.credits, apiKey: key })}\n`);
   } finally {
