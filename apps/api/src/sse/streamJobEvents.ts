@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isTerminal, isTerminalEvent, type JobKind, type QueueEvent } from '@atelier/contracts';
+import { AppError, isTerminal, isTerminalEvent, type QueueEvent } from '@atelier/contracts';
 import { findJobForUser, findUserByApiKey, type JobRow, type User } from '@atelier/db';
 import { compareStreamIds, isValidStreamId, oldestJobEventId, type Follower, type JobEventEntry } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
