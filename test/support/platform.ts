@@ -101,10 +101,11 @@ export class TestPlatform {
 
   /**
    * A real worker process; resolves once it has said it started. `bin` runs another checkout's
-   * `atelier` (bench/compareCycle.ts).
+   * `atelier` (bench/compareCycle.ts); `detached` makes it the leader of a process group of its
+   * own, as a service manager or a terminal does, so a test can signal the whole group.
    */
-  async startWorker(extraEnv: NodeJS.ProcessEnv = {}, options: { bin?: string } = {}): Promise<ChildProcess> {
-    const child = this.spawnRole('worker', { ...extraEnv, LOG_LEVEL: 'info' }, options.bin);
+  async startWorker(extraEnv: NodeJS.ProcessEnv = {}, options: { bin?: string; detached?: boolean } = {}): Promise<ChildProcess> {
+    const child = this.spawnRole('worker', { ...extraEnv, LOG_LEVEL: 'info' }, options.bin, options.detached);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker started') && resolve());
       child.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));
@@ -133,10 +134,10 @@ export class TestPlatform {
    * Output is drained (a full pipe would stall the child) and errors go to this test's stderr.
    * With BENCH_CPU_PROFILE_DIR set, each child writes a V8 CPU profile there when it exits.
    */
-  private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv, bin = atelierBin): ChildProcess {
+  private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv, bin = atelierBin, detached = false): ChildProcess {
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const child = spawn(process.execPath, [...nodeArgs, bin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, bin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'], detached });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     const output: string[] = [];

@@ -12,6 +12,7 @@ import { generationProcessor, RecordedFailure } from './generationProcessor.ts';
 import { failGeneration, stalledTooOften } from './failGeneration.ts';
 import { withConfirmedUploads } from './confirmedUploads.ts';
 import { reconcileOnce } from './reconciler.ts';
+import { watchForRedisLoss } from './redisLossWatcher.ts';
 import { promoteAgedJobs } from './agingPromoter.ts';
 import { runPeriodically } from './periodic.ts';
 import { makeWorkerId } from './workerId.ts';
@@ -44,6 +45,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);
   const deadLetters = createDeadLetterQueue(redis, config.QUEUE_PREFIX);
   const shutdown = new AbortController();
+  const stopping = new AbortController();
   const running = new Map<string, AbortController>();
   await onCancel(subscriber, (jobId) => running.get(jobId)?.abort(new Error('canceled')));
 
@@ -52,7 +54,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const timeoutMs = { image: config.JOB_TIMEOUT_IMAGE_MS, video: config.JOB_TIMEOUT_VIDEO_MS, voice: config.JOB_TIMEOUT_VOICE_MS };
   const metrics = new WorkerMetrics(config.WORKER_CONCURRENCY);
   const handlers = {
-    [queues.generation.name]: generationProcessor({ ...deps, shutdownSignal: shutdown.signal, running, timeoutMs, metrics }),
+    [queues.generation.name]: generationProcessor({ ...deps, shutdownSignal: shutdown.signal, stopSignal: stopping.signal, running, timeoutMs, metrics }),
   };
   const worker = new Worker<GenerationPayload>(queues.generation.name, handlers[queues.generation.name], {
     // BullMQ needs its own blocking connection per worker; it duplicates this one.
@@ -102,10 +104,14 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     // Idempotency-Key answers are promised for 24 hours; keep them two days, then let them go.
     runPeriodically('idempotency-keys', 3_600_000, () => deleteOldIdempotencyKeys(pool, 48), log),
   ];
+  // Every accepted job is in PostgreSQL: within a check of Redis losing the queue, it is back.
+  const redisLoss = watchForRedisLoss(redis, config.QUEUE_PREFIX, config.REDIS_LOSS_CHECK_MS, () => reconcileOnce(deps, queue, 0, log), log);
   log.info({ concurrency: worker.concurrency, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');
+    stopping.abort();
+    redisLoss.stop();
     for (const stopTask of stopPeriodic) stopTask();
     const grace = setTimeout(() => shutdown.abort(new ShutdownError('worker shutting down')), config.SHUTDOWN_GRACE_MS);
     // A last resort: handing jobs back takes a moment after the grace period, never this long.

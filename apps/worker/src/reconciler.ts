@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { JobError } from '@atelier/contracts';
-import { idsNoLongerFailed, listFailedJobs, listUnfinishedJobs } from '@atelier/db';
+import { idsNoLongerFailed, listFailedJobs, listUnfinishedJobs, type UnfinishedJob } from '@atelier/db';
 import { addDeadLetter, deadLettersNeedRebuild, enqueueGeneration, markDeadLettersComplete, removeDeadLetter, type GenerationQueue } from '@atelier/queue';
 import { failGeneration, stalledTooOften, type FailureDeps } from './failGeneration.ts';
 
@@ -23,10 +23,13 @@ export interface ReconcileResult {
  *   the entry is replaced and the job runs again;
  * - failed in the queue (BullMQ gave up on a job that kept stalling, and the worker that did
  *   so died before finishing the row): `failed`, refunded once and dead-lettered.
+ * Lost jobs are added back oldest first, so within a priority they wait in the order they were
+ * submitted (BullMQ serves equal priorities in the order they were added).
  * Every step is conditional or idempotent, so any number of reconcilers may run at once.
  */
 export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, minAgeMs: number, log: Logger): Promise<ReconcileResult> {
   const result: ReconcileResult = { requeued: 0, failed: 0, deadLettersRestored: await rebuildDeadLetters(deps) };
+  const lost: UnfinishedJob[] = [];
   let afterId: string | null = null;
   for (;;) {
     const rows = await listUnfinishedJobs(deps.pool, minAgeMs, PAGE_SIZE, afterId);
@@ -40,12 +43,14 @@ export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, m
       }
       if (state === 'completed') await queue.remove(row.id);
       else if (state !== 'unknown') continue;
-      await enqueueGeneration(queue, { jobId: row.id, kind: row.kind }, row.priority);
-      result.requeued++;
+      lost.push(row);
     }
     if (rows.length < PAGE_SIZE) break;
     afterId = rows.at(-1)!.id;
   }
+  lost.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  for (const row of lost) await enqueueGeneration(queue, { jobId: row.id, kind: row.kind }, row.priority);
+  result.requeued = lost.length;
   if (result.requeued > 0 || result.failed > 0 || result.deadLettersRestored > 0) log.warn(result, 'reconciler repaired jobs the queue had lost or given up');
   return result;
 }

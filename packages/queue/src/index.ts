@@ -7,3 +7,4 @@ export * from './queuePosition.ts';
 export * from './workerConcurrency.ts';
 export * from './planOfPriority.ts';
 export * from './deadLetterQueue.ts';
+export * from './redisDataSentinel.ts';
