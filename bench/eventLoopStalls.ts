@@ -47,14 +47,17 @@ async function measure(work: () => Promise<unknown>): Promise<Stalls> {
 
 async function runJob<K extends JobKind>(engine: Engine<K>, params: unknown, prompt: string): Promise<void> {
   const previews: PreviewImage[] = [];
-  const files: GeneratedFile[] = await engine.generate({ prompt, params: params as never }, {
-    signal: new AbortController().signal,
-    progress: () => {},
-    preview: async (image) => {
-      previews.push(image);
-      await placeholderOf(image.data);
+  const files: GeneratedFile[] = await engine.generate(
+    { prompt, params: params as never },
+    {
+      signal: new AbortController().signal,
+      progress: () => {},
+      preview: async (image) => {
+        previews.push(image);
+        await placeholderOf(image.data);
+      },
     },
-  });
+  );
   const signal = new AbortController().signal;
   for (const file of files) {
     if (file.role === 'output') await validateOutput(file, { width: file.width, height: file.height, durationSeconds: file.durationSeconds }, signal);
@@ -64,10 +67,19 @@ async function runJob<K extends JobKind>(engine: Engine<K>, params: unknown, pro
 
 const sentence = 'The lighthouse keeper counted the ships that passed in the night, one by one. ';
 const cases: { name: string; run: () => Promise<void> }[] = [
-  { name: 'image 1024×1024, 1 step (all detail in one step)', run: () => runJob(createLocalImageEngine(), { width: 1024, height: 1024, steps: 1, seed: 1 }, 'a stormy sea') },
+  {
+    name: 'image 1024×1024, 1 step (all detail in one step)',
+    run: () => runJob(createLocalImageEngine(), { width: 1024, height: 1024, steps: 1, seed: 1 }, 'a stormy sea'),
+  },
   { name: 'image 1024×1024, 12 steps', run: () => runJob(createLocalImageEngine(), { width: 1024, height: 1024, steps: 12, seed: 1 }, 'a stormy sea') },
-  { name: 'video 1024×1024, 10 s at 6 fps (the widest pan)', run: () => runJob(createLocalVideoEngine(), { width: 1024, height: 1024, seconds: 10, fps: 6, seed: 1 }, 'a pan over ridges') },
-  { name: 'voice, a 2,000-character prompt', run: () => runJob(createLocalVoiceEngine(), { voice: 'en', speed: 1, format: 'mp3' }, sentence.repeat(26).slice(0, 2_000)) },
+  {
+    name: 'video 1024×1024, 10 s at 6 fps (the widest pan)',
+    run: () => runJob(createLocalVideoEngine(), { width: 1024, height: 1024, seconds: 10, fps: 6, seed: 1 }, 'a pan over ridges'),
+  },
+  {
+    name: 'voice, a 2,000-character prompt',
+    run: () => runJob(createLocalVoiceEngine(), { voice: 'en', speed: 1, format: 'mp3' }, sentence.repeat(26).slice(0, 2_000)),
+  },
 ];
 
 console.log(machineLine());

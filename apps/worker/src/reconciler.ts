@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
 import { JobError } from '@atelier/contracts';
 import { idsNoLongerFailed, listFailedJobs, listUnfinishedJobs, type UnfinishedJob } from '@atelier/db';
-import { addDeadLetter, deadLettersNeedRebuild, enqueueGeneration, markDeadLettersComplete, removeDeadLetter, type GenerationQueue } from '@atelier/queue';
+import {
+  addDeadLetter,
+  deadLettersNeedRebuild,
+  enqueueGenerations,
+  idsUnknownToQueue,
+  markDeadLettersComplete,
+  removeDeadLetter,
+  type GenerationQueue,
+} from '@atelier/queue';
 import { failGeneration, stalledTooOften, type FailureDeps } from './failGeneration.ts';
 
 const PAGE_SIZE = 500;
@@ -33,7 +41,16 @@ export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, m
   let afterId: string | null = null;
   for (;;) {
     const rows = await listUnfinishedJobs(deps.pool, minAgeMs, PAGE_SIZE, afterId);
+    // After Redis lost its data every row is unknown: one round trip tells, not one each.
+    const unknown = await idsUnknownToQueue(
+      queue,
+      rows.map((row) => row.id),
+    );
     for (const row of rows) {
+      if (unknown.has(row.id)) {
+        lost.push(row);
+        continue;
+      }
       const state = await queue.getJobState(row.id);
       if (state === 'failed') {
         const reason = (await queue.getJob(row.id))?.failedReason ?? 'failed in the queue';
@@ -49,7 +66,10 @@ export async function reconcileOnce(deps: FailureDeps, queue: GenerationQueue, m
     afterId = rows.at(-1)!.id;
   }
   lost.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  for (const row of lost) await enqueueGeneration(queue, { jobId: row.id, kind: row.kind }, row.priority);
+  await enqueueGenerations(
+    queue,
+    lost.map((row) => ({ payload: { jobId: row.id, kind: row.kind }, priority: row.priority })),
+  );
   result.requeued = lost.length;
   if (result.requeued > 0 || result.failed > 0 || result.deadLettersRestored > 0) log.warn(result, 'reconciler repaired jobs the queue had lost or given up');
   return result;
