@@ -17,8 +17,9 @@ export const workerConfigSchema = z.object({
   /**
    * How long a job's lock lives without renewal (BullMQ renews it every half of this). A
    * killed or frozen worker's job runs again within this plus one stalled-job check: 5 s +
-   * 2 s keeps that under 10 s, and the 2.5 s between a renewal and the lock's end is ten
-   * times the longest event-loop stall any job makes here (docs/reliability.md).
+   * 2 s keeps that under 10 s, and the 2.5 s between a renewal and the lock's end outlasts
+   * the longest event-loop stall measured (1.5 s, a 1024 px image on a loaded machine;
+   * docs/reliability.md).
    */
   WORKER_LOCK_DURATION_MS: positiveInt(5_000),
   /** How often each worker looks for jobs whose lock has lapsed (stalled-job detection). */
