@@ -1,9 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJobEvents } from '@atelier/queue';
+import { createDeadLetterQueue, readJobEvents } from '@atelier/queue';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { followStream } from '../support/sseFailoverClient.ts';
-import { creditMovesOf, expectExactLedger, historyOf, jobRow, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
+import { readStream } from '../support/sseClient.ts';
+import { creditMovesOf, expectExactLedger, historyOf, jobRow, sleep, slowVideo, submit, waitFor, waitForStatus } from './support/jobs.ts';
 
 let platform: TestPlatform;
 let user: TestUser;
@@ -87,4 +89,53 @@ describe('clean shutdown', () => {
     expect((await creditMovesOf(platform, job.id)).map((m) => m.kind)).toEqual(['reserve', 'charge']);
     taker.kill('SIGKILL');
   }, 90_000);
+
+  it('SIGTERM to the whole process group of the worker (systemd, Ctrl-C) mid-video: ffmpeg is not hit, the job is handed back, not failed', async () => {
+    const stopping = await platform.startWorker({ WORKER_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '1000' }, { detached: true });
+    const job = await submit(platform.baseUrl, user, 'video', slowVideo);
+    await readStream(platform.baseUrl + job.streamUrl, user.headers, {
+      until: (event) => event.type === 'progress' && (event.data.percent as number) >= 10,
+      timeoutMs: 40_000,
+    });
+    process.kill(-stopping.pid!, 'SIGTERM');
+    expect(await exited(stopping)).toBe(0);
+    expect((await jobRow(platform, job.id)).status).toBe('queued');
+
+    const taker = await platform.startWorker({ WORKER_CONCURRENCY: '1' });
+    expect((await waitForStatus(platform, job.id, ['succeeded', 'failed'], 60_000)).status).toBe('succeeded');
+    expect((await historyOf(platform, job.id)).map((h) => h.outcome)).toEqual(['returned', 'succeeded']);
+    expect((await creditMovesOf(platform, job.id)).map((m) => m.kind)).toEqual(['reserve', 'charge']);
+    const deadLetters = createDeadLetterQueue(platform.redis, platform.env.QUEUE_PREFIX!);
+    expect(await deadLetters.getJob(job.id)).toBeUndefined();
+    await deadLetters.close();
+    taker.kill('SIGKILL');
+  }, 90_000);
+
+  it('SIGTERM to every process of the worker (systemd kills the whole cgroup): ffmpeg exits 255 and the job is handed back, not failed', async () => {
+    const stopping = await platform.startWorker({ WORKER_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '5000' });
+    const job = await submit(platform.baseUrl, user, 'video', slowVideo);
+    await readStream(platform.baseUrl + job.streamUrl, user.headers, {
+      until: (event) => event.type === 'progress' && (event.data.percent as number) >= 10,
+      timeoutMs: 40_000,
+    });
+    const ffmpeg = await waitFor('the worker to run ffmpeg', async () => (await childrenOf(stopping.pid!)).find((child) => child.command === 'ffmpeg'));
+    stopping.kill('SIGTERM');
+    await sleep(50);
+    process.kill(ffmpeg.pid, 'SIGTERM');
+    expect(await exited(stopping)).toBe(0);
+    expect((await jobRow(platform, job.id)).status).toBe('queued');
+
+    const taker = await platform.startWorker({ WORKER_CONCURRENCY: '1' });
+    expect((await waitForStatus(platform, job.id, ['succeeded', 'failed'], 60_000)).status).toBe('succeeded');
+    expect((await historyOf(platform, job.id)).map((h) => h.outcome)).toEqual(['returned', 'succeeded']);
+    expect((await creditMovesOf(platform, job.id)).map((m) => m.kind)).toEqual(['reserve', 'charge']);
+    taker.kill('SIGKILL');
+  }, 90_000);
 });
+
+/** A process's children, from /proc (Linux). */
+async function childrenOf(pid: number): Promise<{ pid: number; command: string }[]> {
+  const list = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  const pids = list.split(' ').filter(Boolean).map(Number);
+  return Promise.all(pids.map(async (child) => ({ pid: child, command: (await readFile(`/proc/${child}/comm`, 'utf8')).trim() })));
+}

@@ -45,6 +45,8 @@ export class TestPlatform {
   /** What each child printed on stdout (its log lines), for tests that look for one. */
   private readonly outputs = new WeakMap<ChildProcess, string[]>();
   private app: FastifyInstance | null = null;
+  /** Where the local object store keeps this platform's objects. */
+  readonly storageDirectory: string;
   services: ApiServices | null = null;
 
   private constructor(
@@ -76,13 +78,19 @@ export class TestPlatform {
       ...extraEnv,
     };
     this.pool = createPool(database.url, 4);
+    this.storageDirectory = storageDir;
     this.redis = new Redis(this.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
     this.redis.on('error', () => {});
   }
 
-  static async start(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
+  /**
+   * `routeDatabase` gives the address the platform's processes reach the database by (a
+   * proxy that can be cut); the platform's own pool, for checks, connects directly.
+   */
+  static async start(extraEnv: NodeJS.ProcessEnv = {}, options: { routeDatabase?: (url: string) => string } = {}): Promise<TestPlatform> {
     const [database, storageDir, port] = await Promise.all([createTestDatabase(), mkdtemp(join(tmpdir(), 'atelier-objects-')), freePort()]);
-    const platform = new TestPlatform(database, storageDir, port, extraEnv);
+    const routed = options.routeDatabase ? { DATABASE_URL: options.routeDatabase(database.url) } : {};
+    const platform = new TestPlatform(database, storageDir, port, { ...routed, ...extraEnv });
     await platform.startApi();
     return platform;
   }
@@ -104,10 +112,11 @@ export class TestPlatform {
 
   /**
    * A real worker process; resolves once it has said it started. `bin` runs another checkout's
-   * `atelier` (bench/compareCycle.ts).
+   * `atelier` (bench/compareCycle.ts); `detached` makes it the leader of a process group of its
+   * own, as a service manager or a terminal does, so a test can signal the whole group.
    */
-  async startWorker(extraEnv: NodeJS.ProcessEnv = {}, options: { bin?: string } = {}): Promise<ChildProcess> {
-    const child = this.spawnRole('worker', { ...extraEnv, LOG_LEVEL: 'info' }, options.bin);
+  async startWorker(extraEnv: NodeJS.ProcessEnv = {}, options: { bin?: string; detached?: boolean } = {}): Promise<ChildProcess> {
+    const child = this.spawnRole('worker', { ...extraEnv, LOG_LEVEL: 'info' }, options.bin, options.detached);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('worker started') && resolve());
       child.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));
@@ -115,10 +124,13 @@ export class TestPlatform {
     return child;
   }
 
-  /** A real API process on its own port (the in-process API keeps serving `baseUrl`); resolves once it answers. */
+  /**
+   * A real API process on its own port (the in-process API keeps serving `baseUrl`), or on
+   * `PORT` when given (a process started again in place of a dead one); resolves once it answers.
+   */
   async startApiProcess(extraEnv: NodeJS.ProcessEnv = {}, options: { bin?: string } = {}): Promise<{ process: ChildProcess; baseUrl: string }> {
-    const port = await freePort();
-    const child = this.spawnRole('api', { PORT: String(port), ...extraEnv }, options.bin);
+    const port = extraEnv.PORT ? Number(extraEnv.PORT) : await freePort();
+    const child = this.spawnRole('api', { ...extraEnv, PORT: String(port) }, options.bin);
     const baseUrl = `http://127.0.0.1:${port}`;
     for (let attempt = 0; ; attempt++) {
       if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode} before answering`);
@@ -127,7 +139,7 @@ export class TestPlatform {
         () => false,
       );
       if (answered) return { process: child, baseUrl };
-      if (attempt > 200) throw new Error('api did not answer /healthz within 20 s');
+      if (attempt > 600) throw new Error('api did not answer /healthz within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -136,10 +148,10 @@ export class TestPlatform {
    * Output is drained (a full pipe would stall the child) and errors go to this test's stderr.
    * With BENCH_CPU_PROFILE_DIR set, each child writes a V8 CPU profile there when it exits.
    */
-  private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv, bin = atelierBin): ChildProcess {
+  private spawnRole(role: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv, bin = atelierBin, detached = false): ChildProcess {
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const child = spawn(process.execPath, [...nodeArgs, bin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, bin, role], { env: { ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'], detached });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     const output: string[] = [];

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -8,7 +8,8 @@ import { freePort } from './platform.ts';
 /**
  * A redis-server of this test's own, on a free loopback port, for faults that must not touch
  * the shared one: FLUSHALL, stopping it, another eviction policy. `stop()` and `start()` keep
- * the port, so clients reconnect to the same address.
+ * the port, so clients reconnect to the same address. A `persistent` one keeps an append-only
+ * file in its folder (fsynced every second), so it can be restarted with its data or without.
  */
 export class PrivateRedis {
   private process: ChildProcess | null = null;
@@ -16,12 +17,26 @@ export class PrivateRedis {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly persistent: boolean,
   ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), 'atelier-redis-')));
+  static async start(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), 'atelier-redis-')), options.persistent ?? false);
     await redis.start();
     return redis;
+  }
+
+  /**
+   * Stop and start again: with its data (SIGTERM: Redis writes its append-only file out
+   * first), or without (SIGKILL, and its folder emptied), as a host that lost its disk.
+   */
+  async restart(keepData: boolean): Promise<void> {
+    await this.stop(keepData ? 'SIGTERM' : 'SIGKILL');
+    if (!keepData) {
+      await rm(this.dir, { recursive: true, force: true });
+      await mkdir(this.dir, { recursive: true });
+    }
+    await this.start();
   }
 
   get url(): string {
@@ -29,7 +44,8 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
+    const appendOnly = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no'];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...appendOnly, '--dir', this.dir], {
       stdio: 'ignore',
     });
     this.process = child;
@@ -51,11 +67,11 @@ export class PrivateRedis {
     throw new Error('redis-server did not answer within 5 s');
   }
 
-  async stop(): Promise<void> {
+  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
+    child.kill(signal);
     await exited;
     this.process = null;
   }

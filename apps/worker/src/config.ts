@@ -51,10 +51,18 @@ export const workerConfigSchema = z
     /** Serve Prometheus metrics at GET /metrics on this port (9464 in the images); 0, the default: no metrics server. */
     WORKER_METRICS_PORT: port(0),
     WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
-    /** How long a job's lock lives without renewal; a killed worker's job is taken over after it. */
-    WORKER_LOCK_DURATION_MS: positiveInt(30_000),
-    /** How often workers look for jobs whose lock has lapsed (stalled-job detection). */
-    WORKER_STALLED_INTERVAL_MS: positiveInt(30_000),
+    /**
+     * How long a job's lock lives without renewal (BullMQ renews it every half of this). A
+     * killed or frozen worker's job runs again within this plus one stalled-job check: 5 s +
+     * 2 s keeps that under 10 s, and the 2.5 s between a renewal and the lock's end outlasts
+     * the longest event-loop stall measured (1.5 s, a 1024 px image on a loaded machine;
+     * docs/reliability.md).
+     */
+    WORKER_LOCK_DURATION_MS: positiveInt(5_000),
+    /** How often each worker looks for jobs whose lock has lapsed (stalled-job detection). */
+    WORKER_STALLED_INTERVAL_MS: positiveInt(2_000),
+    /** How often the worker checks that Redis still holds the queue (its data sentinel); a loss puts every unfinished job back. */
+    REDIS_LOSS_CHECK_MS: positiveInt(1_000),
     /** How often the reconciler compares unfinished rows with the queue. */
     RECONCILE_INTERVAL_MS: positiveInt(30_000),
     /** A row must be this old before the reconciler treats it as lost by the queue. */

@@ -1,5 +1,6 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { queues, type GenerationPayload, type JobKind } from '@atelier/contracts';
+import { ToolFailedError } from '@atelier/media';
 import { toJobError } from './engineFailure.ts';
 import { failGeneration, retryGeneration, returnGeneration, type FailureDeps } from './failGeneration.ts';
 import { runGeneration } from './runGeneration.ts';
@@ -10,6 +11,8 @@ import type { SlotGate } from './slotGate.ts';
 export interface ProcessorDeps extends FailureDeps {
   /** Aborted when this process shuts down: running jobs stop and go back to the queue. */
   shutdownSignal: AbortSignal;
+  /** Aborted when this process is told to stop (SIGTERM, SIGINT), before its grace period runs out. */
+  stopSignal: AbortSignal;
   /** Per-job abort controllers, so a cancel from the API reaches the running engine. */
   running: Map<string, AbortController>;
   /** Per-kind run time limits; past it the engine is aborted and the job fails with `timeout`. */
@@ -28,6 +31,12 @@ export interface ProcessorDeps extends FailureDeps {
 export class RecordedFailure extends UnrecoverableError {}
 
 const abortedBy = (signal: AbortSignal, name: string) => signal.aborted && (signal.reason as Error | undefined)?.name === name;
+
+/**
+ * A program of the engine killed by the same stop that is stopping this worker (systemd's
+ * control-group SIGTERM reaches every process of the service): the job did nothing wrong.
+ */
+const interruptedByStop = (error: unknown, stopSignal: AbortSignal) => stopSignal.aborted && error instanceof ToolFailedError && error.interrupted;
 
 /**
  * The handler of the generation queue: parse the payload, run one attempt, and let failures
@@ -61,7 +70,7 @@ async function runAttempt(deps: ProcessorDeps, job: Job<GenerationPayload>, toke
   try {
     await runGeneration({ ...deps, log, engines: attempt?.engines(deps.engines) ?? deps.engines }, payload.jobId, payload.model, signal);
   } catch (error) {
-    if (abortedBy(signal, 'ShutdownError') && token !== undefined) {
+    if ((abortedBy(signal, 'ShutdownError') || interruptedByStop(error, deps.stopSignal)) && token !== undefined) {
       log.info('shutting down: handing the job back to the queue');
       outcome = 'handed_back';
       await returnGeneration(deps, payload.jobId);

@@ -13,6 +13,7 @@ import { generationProcessor, RecordedFailure } from './generationProcessor.ts';
 import { failGeneration, stalledTooOften } from './failGeneration.ts';
 import { withConfirmedUploads } from './confirmedUploads.ts';
 import { reconcileOnce } from './reconciler.ts';
+import { watchForRedisLoss } from './redisLossWatcher.ts';
 import { promoteAgedJobs } from './agingPromoter.ts';
 import { runPeriodically } from './periodic.ts';
 import { makeWorkerId } from './workerId.ts';
@@ -62,6 +63,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const generationQueues = new GenerationQueues(redis, config.QUEUE_PREFIX);
   const deadLetters = createDeadLetterQueue(redis, config.QUEUE_PREFIX);
   const shutdown = new AbortController();
+  const stopping = new AbortController();
   const running = new Map<string, AbortController>();
   await onCancel(subscriber, (jobId) => running.get(jobId)?.abort(new Error('canceled')));
 
@@ -73,7 +75,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const models = [...engines.keys()];
   // Several model queues share the process's slots through the gate; one queue needs none.
   const slots = models.length > 1 ? new SlotGate(config.WORKER_CONCURRENCY) : undefined;
-  const processor = generationProcessor({ ...deps, shutdownSignal: shutdown.signal, running, timeoutMs, metrics, slots });
+  const processor = generationProcessor({ ...deps, shutdownSignal: shutdown.signal, stopSignal: stopping.signal, running, timeoutMs, metrics, slots });
   // One BullMQ Worker per served model's queue: a worker never sees another model's job.
   const workers = models.map(
     (model) =>
@@ -154,12 +156,16 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     // Idempotency-Key answers are promised for 24 hours; keep them two days, then let them go.
     runPeriodically('idempotency-keys', 3_600_000, () => deleteOldIdempotencyKeys(pool, 48), log),
   ];
+  // Every accepted job is in PostgreSQL: within a check of Redis losing the queue, it is back.
+  const redisLoss = watchForRedisLoss(redis, config.QUEUE_PREFIX, config.REDIS_LOSS_CHECK_MS, () => reconcileOnce(deps, generationQueues, 0, log), log);
   // Announced before the log line tests wait for: a started worker is listed.
   await announcer.announce();
   log.info({ concurrency, models, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');
+    stopping.abort();
+    redisLoss.stop();
     for (const stopTask of stopPeriodic) stopTask();
     const grace = setTimeout(() => shutdown.abort(new ShutdownError('worker shutting down')), config.SHUTDOWN_GRACE_MS);
     // A last resort: handing jobs back takes a moment after the grace period, never this long.

@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
 import { JobError } from '@atelier/contracts';
-import { idsNoLongerFailed, listFailedJobs, listUnfinishedJobs } from '@atelier/db';
-import { addDeadLetter, deadLettersNeedRebuild, enqueueGeneration, markDeadLettersComplete, removeDeadLetter, type GenerationQueues } from '@atelier/queue';
+import { idsNoLongerFailed, listFailedJobs, listUnfinishedJobs, type UnfinishedJob } from '@atelier/db';
+import {
+  addDeadLetter,
+  deadLettersNeedRebuild,
+  enqueueGenerations,
+  idsUnknownToQueue,
+  markDeadLettersComplete,
+  removeDeadLetter,
+  type GenerationQueues,
+} from '@atelier/queue';
 import { failGeneration, stalledTooOften, type FailureDeps } from './failGeneration.ts';
 
 const PAGE_SIZE = 500;
@@ -23,14 +31,23 @@ export interface ReconcileResult {
  *   the entry is replaced and the job runs again;
  * - failed in the queue (BullMQ gave up on a job that kept stalling, and the worker that did
  *   so died before finishing the row): `failed`, refunded once and dead-lettered.
+ * Lost jobs are added back oldest first, so within a priority they wait in the order they were
+ * submitted (BullMQ serves equal priorities in the order they were added).
  * Every step is conditional or idempotent, so any number of reconcilers may run at once.
  */
 export async function reconcileOnce(deps: FailureDeps, queues: GenerationQueues, minAgeMs: number, log: Logger): Promise<ReconcileResult> {
   const result: ReconcileResult = { requeued: 0, failed: 0, deadLettersRestored: await rebuildDeadLetters(deps) };
+  const lost: UnfinishedJob[] = [];
   let afterId: string | null = null;
   for (;;) {
     const rows = await listUnfinishedJobs(deps.pool, minAgeMs, PAGE_SIZE, afterId);
+    // After Redis lost its data every row is unknown: one round trip tells, not one each.
+    const unknown = await idsUnknownToQueue(queues, rows);
     for (const row of rows) {
+      if (unknown.has(row.id)) {
+        lost.push(row);
+        continue;
+      }
       // Every model's queue, not only the ones this worker serves: any worker may repair any job.
       const queue = queues.of(row.model);
       const state = await queue.getJobState(row.id);
@@ -42,12 +59,17 @@ export async function reconcileOnce(deps: FailureDeps, queues: GenerationQueues,
       }
       if (state === 'completed') await queue.remove(row.id);
       else if (state !== 'unknown') continue;
-      await enqueueGeneration(queues, { jobId: row.id, kind: row.kind, model: row.model }, row.priority);
-      result.requeued++;
+      lost.push(row);
     }
     if (rows.length < PAGE_SIZE) break;
     afterId = rows.at(-1)!.id;
   }
+  lost.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  await enqueueGenerations(
+    queues,
+    lost.map((row) => ({ payload: { jobId: row.id, kind: row.kind, model: row.model }, priority: row.priority })),
+  );
+  result.requeued = lost.length;
   if (result.requeued > 0 || result.failed > 0 || result.deadLettersRestored > 0) log.warn(result, 'reconciler repaired jobs the queue had lost or given up');
   return result;
 }

@@ -334,7 +334,7 @@ export async function requeueFailedJob(db: Queryable, id: string): Promise<JobRo
   return job.status === 'failed' ? 'insufficient_credits' : 'job_not_failed';
 }
 
-export type UnfinishedJob = Pick<JobRow, 'id' | 'userId' | 'kind' | 'model' | 'status' | 'priority' | 'attempts'>;
+export type UnfinishedJob = Pick<JobRow, 'id' | 'userId' | 'kind' | 'model' | 'status' | 'priority' | 'attempts' | 'createdAt'>;
 
 /**
  * Jobs that should be in the queue: queued or running, created more than `olderThanMs` ago
@@ -343,7 +343,7 @@ export type UnfinishedJob = Pick<JobRow, 'id' | 'userId' | 'kind' | 'model' | 's
  */
 export async function listUnfinishedJobs(db: Queryable, olderThanMs: number, limit: number, afterId: string | null = null): Promise<UnfinishedJob[]> {
   const { rows } = await db.query<UnfinishedJob>(
-    `SELECT id, user_id AS "userId", kind, model, status, priority, attempts FROM generation_jobs
+    `SELECT id, user_id AS "userId", kind, model, status, priority, attempts, created_at AS "createdAt" FROM generation_jobs
      WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1 / 1000.0)
        AND ($3::uuid IS NULL OR id > $3)
      ORDER BY id LIMIT $2`,

@@ -17,18 +17,47 @@ export interface RunOptions {
   input?: Buffer | Iterable<Buffer> | AsyncIterable<Buffer>;
 }
 
+/** ffmpeg and ffprobe catch SIGTERM, SIGINT and SIGHUP and exit with this code. */
+const FFMPEG_SIGNALLED_EXIT = 255;
+
 /** The program ran and failed: its exit status and the end of what it wrote to stderr. */
 export class ToolFailedError extends JobError {
+  /**
+   * Stopped by a signal someone else sent (a shutdown reaching the whole cgroup, the OOM
+   * killer), not by anything in its input: the same run may well succeed elsewhere.
+   */
+  readonly interrupted: boolean;
+
   constructor(
     readonly tool: Tool,
     readonly exitCode: number | null,
     readonly stderr: string,
-    options: { retryable: boolean; cause?: unknown },
+    options: { signalled: boolean; cause?: unknown },
   ) {
     const status = exitCode === null ? 'was killed' : `exited with code ${exitCode}`;
-    super('engine_failed', `${tool} ${status}: ${stderr.trim() || '(no output on stderr)'}`, options);
+    const interrupted = options.signalled || (tool !== 'espeak-ng' && exitCode === FFMPEG_SIGNALLED_EXIT);
+    super('engine_failed', `${tool} ${status}: ${stderr.trim() || '(no output on stderr)'}`, { retryable: interrupted, cause: options.cause });
     this.name = 'ToolFailedError';
+    this.interrupted = interrupted;
   }
+}
+
+/**
+ * Every program running now. Each runs in a process group of its own, so a signal meant for
+ * the worker's group (Ctrl-C, `kill -TERM -<pgid>`) does not reach it and the worker decides
+ * when it stops; in exchange the worker must kill them itself, on abort and when it exits.
+ */
+const running = new Set<ChildProcess>();
+let killedOnExit = false;
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  if (killedOnExit) return;
+  killedOnExit = true;
+  process.once('exit', () => {
+    for (const program of running) program.kill('SIGKILL');
+  });
 }
 
 interface Exit {
@@ -43,7 +72,8 @@ interface Exit {
  */
 export async function runTool(tool: Tool, args: readonly string[], { signal, input }: RunOptions): Promise<Buffer> {
   signal.throwIfAborted();
-  const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  track(child);
   const stdout: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -71,10 +101,7 @@ export async function runTool(tool: Tool, args: readonly string[], { signal, inp
     const [exit, inputError] = await Promise.all([exitOf(tool, child), inputFailure]);
     if (signal.aborted) throw signal.reason;
     if (killedForInput) throw inputError;
-    if (exit.code !== 0) {
-      // Killed by someone else (the OOM killer, a shutdown): worth another attempt.
-      throw new ToolFailedError(tool, exit.code, stderr, { retryable: exit.signal !== null, cause: inputError });
-    }
+    if (exit.code !== 0) throw new ToolFailedError(tool, exit.code, stderr, { signalled: exit.signal !== null, cause: inputError });
     // Exit 0 with a broken pipe: the program chose to stop reading, which is its right.
     return Buffer.concat(stdout);
   } finally {

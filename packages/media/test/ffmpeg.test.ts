@@ -1,8 +1,32 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { JobError } from '@atelier/contracts';
 import { runTool, ToolFailedError } from '../src/index.ts';
 
 const noAbort = () => new AbortController().signal;
+
+async function childrenNamed(command: string): Promise<number[]> {
+  const list = await readFile(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8');
+  const pids = list.split(' ').filter(Boolean).map(Number);
+  const names = await Promise.all(
+    pids.map((pid) =>
+      readFile(`/proc/${pid}/comm`, 'utf8').then(
+        (name) => name.trim(),
+        () => '',
+      ),
+    ),
+  );
+  return pids.filter((_, index) => names[index] === command);
+}
+
+async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('gave up waiting');
+}
 
 describe('runTool', () => {
   it('pipes stdin through the program and returns stdout', async () => {
@@ -41,6 +65,21 @@ describe('runTool', () => {
     const started = Date.now();
     await expect(run).rejects.toBe(reason);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('runs the program in a process group of its own, and a signal from outside is an interruption, not a bad input', async () => {
+    const run = runTool('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine', '-f', 'null', '-'], { signal: noAbort() });
+    const ffmpeg = await until(async () => (await childrenNamed('ffmpeg'))[0]);
+    // Its own group: a signal to this process's group (Ctrl-C, systemd) would not reach it.
+    expect((await readFile(`/proc/${ffmpeg}/stat`, 'utf8')).split(') ')[1]!.split(' ')[2]).toBe(String(ffmpeg));
+    process.kill(ffmpeg, 'SIGTERM');
+    const failure = (await run.catch((error: unknown) => error)) as ToolFailedError;
+    expect(failure).toBeInstanceOf(ToolFailedError);
+    expect(failure).toMatchObject({ interrupted: true, retryable: true });
+    const bad = (await runTool('ffmpeg', ['-v', 'error', '-i', '/nonexistent/input.wav', '-f', 'null', '-'], { signal: noAbort() }).catch(
+      (error: unknown) => error,
+    )) as ToolFailedError;
+    expect(bad).toMatchObject({ interrupted: false, retryable: false });
   });
 
   it('does not report success when its input source fails', async () => {

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { generationQueueName, queues, type GenerationPayload } from '@atelier/contracts';
 
 export type GenerationQueue = Queue<GenerationPayload>;
@@ -39,14 +40,48 @@ export class GenerationQueues {
  * prioritized jobs.
  */
 export async function enqueueGeneration(generationQueues: GenerationQueues, payload: GenerationPayload, priority: number): Promise<void> {
-  queues.generation.payload.parse(payload);
-  await generationQueues.of(payload.model).add(queues.generation.jobName, payload, {
+  const parsed = queues.generation.payload.parse(payload);
+  await generationQueues.of(parsed.model).add(queues.generation.jobName, parsed, jobOptions(parsed, priority));
+}
+
+/**
+ * Many at once, one round trip per model's queue, each queue's in the order given (BullMQ
+ * serves equal priorities in the order added).
+ */
+export async function enqueueGenerations(generationQueues: GenerationQueues, jobs: { payload: GenerationPayload; priority: number }[]): Promise<void> {
+  const byModel = new Map<string, typeof jobs>();
+  for (const job of jobs) byModel.set(job.payload.model, [...(byModel.get(job.payload.model) ?? []), job]);
+  await Promise.all(
+    [...byModel].map(([model, modelJobs]) =>
+      generationQueues.of(model).addBulk(
+        modelJobs.map(({ payload, priority }) => {
+          const data = queues.generation.payload.parse(payload);
+          return { name: queues.generation.jobName, data, opts: jobOptions(data, priority) };
+        }),
+      ),
+    ),
+  );
+}
+
+function jobOptions(payload: GenerationPayload, priority: number) {
+  return {
     jobId: payload.jobId,
     priority,
     attempts: queues.generation.attempts,
-    backoff: { type: 'exponential', delay: queues.generation.backoffMs, jitter: 0.5 },
+    backoff: { type: 'exponential' as const, delay: queues.generation.backoffMs, jitter: 0.5 },
     removeOnComplete: { age: 3_600, count: 10_000 },
     // Failed jobs are moved to the dead-letter queue by the worker; the failed set is kept for a week.
     removeOnFail: { age: 7 * 24 * 3_600 },
-  });
+  };
+}
+
+/** Which of these jobs their model's queue holds no entry for, in any state: one round trip for all. */
+export async function idsUnknownToQueue(generationQueues: GenerationQueues, jobs: { id: string; model: string }[]): Promise<Set<string>> {
+  if (jobs.length === 0) return new Set();
+  // BullMQ types its client narrowly; it is the ioredis connection the queues were made with.
+  const client = (await generationQueues.of(jobs[0]!.model).client) as unknown as Redis;
+  const pipeline = client.pipeline();
+  for (const job of jobs) pipeline.exists(generationQueues.of(job.model).toKey(job.id));
+  const replies = (await pipeline.exec()) ?? [];
+  return new Set(jobs.filter((_, index) => replies[index]?.[1] === 0).map((job) => job.id));
 }

@@ -9,3 +9,4 @@ export * from './planOfPriority.ts';
 export * from './deadLetterQueue.ts';
 export * from './workerAnnouncements.ts';
 export * from './queueTotals.ts';
+export * from './redisDataSentinel.ts';

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Canvas } from './canvas.ts';
 import { addNoiseOctave, type NoiseOctave } from './valueNoise.ts';
 
@@ -23,6 +24,20 @@ export function grainOctaves(width: number, height: number): NoiseOctave[] {
 export function grainField(fieldWidth: number, height: number, octaves: NoiseOctave[], seed: string): Float32Array {
   const field = new Float32Array(fieldWidth * height);
   for (const [index, octave] of octaves.entries()) addNoiseOctave(field, fieldWidth, height, octave, seed, index);
+  return field;
+}
+
+/**
+ * The same field, one octave per turn of the event loop: a 10 s pan at 1024 px is some 0.6 s
+ * of work on a loaded machine, and the worker's lock renewals and other jobs' events must not
+ * wait for all of it (bench/eventLoopStalls.ts).
+ */
+export async function grainFieldInTurns(fieldWidth: number, height: number, octaves: NoiseOctave[], seed: string): Promise<Float32Array> {
+  const field = new Float32Array(fieldWidth * height);
+  for (const [index, octave] of octaves.entries()) {
+    addNoiseOctave(field, fieldWidth, height, octave, seed, index);
+    await nextTurn();
+  }
   return field;
 }
 

@@ -30,6 +30,8 @@ export function createLocalImageEngine(): Engine<'image'> {
       const scene = sceneOf(prompt, params.seed ?? 0);
       const painter = createPainter(scene, width, height);
       const canvas = createCanvas(width, height);
+      // Setting up the scene and painting it are each a few hundred ms at 1024 px on a loaded machine: not in one turn.
+      await nextTurn();
       painter.paint(canvas, 0);
 
       const octaves = grainOctaves(width, height);

@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import sharp from 'sharp';
 import { runTool, withTempDir } from '@atelier/media';
 import { createCanvas, toRgb8, type Canvas } from '../image/canvas.ts';
-import { addGrain, grainField, grainOctaves } from '../image/grain.ts';
+import { addGrain, grainField, grainFieldInTurns, grainOctaves } from '../image/grain.ts';
 import { createPainter, type Painter } from '../image/painter.ts';
 import { sceneOf } from '../image/scene.ts';
 import { progressReporter } from '../progressReporter.ts';
@@ -34,6 +34,8 @@ export function createLocalVideoEngine(): Engine<'video'> {
       const scene = sceneOf(prompt, params.seed ?? 0);
       const painter = createPainter(scene, width, height);
       const octaves = grainOctaves(width, height);
+      // Setting up the scene and painting a frame are each a few hundred ms at 1024 px on a loaded machine: not in one turn.
+      await nextTurn();
 
       // Frame 0 needs grain only as wide as itself; the whole pan's grain can wait until it is out.
       const canvas = createCanvas(width, height);
@@ -45,7 +47,7 @@ export function createLocalVideoEngine(): Engine<'video'> {
       report((1 / frameCount) * RENDERING_PERCENT, 'rendering');
 
       const panWidth = width + Math.ceil(Math.max(...painter.grainAt(seconds).shift)) + 2;
-      const panGrain = grainField(panWidth, height, octaves, scene.seed);
+      const panGrain = await grainFieldInTurns(panWidth, height, octaves, scene.seed);
       async function* frames(): AsyncGenerator<Buffer> {
         yield firstFrame;
         for (let index = 1; index < frameCount; index++) {
