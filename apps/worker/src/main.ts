@@ -1,6 +1,5 @@
 import { Worker } from 'bullmq';
-import { pino } from 'pino';
-import { loadConfigOrExit } from '@atelier/config';
+import { createLogger, loadConfigOrExit } from '@atelier/config';
 import { queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
 import { createEngines } from '@atelier/engines';
@@ -31,14 +30,16 @@ class LockLostError extends Error {
 export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema, env);
   const workerId = makeWorkerId();
-  const log = pino({ name: 'worker', level: config.LOG_LEVEL, base: { pid: process.pid, worker_id: workerId } });
+  const log = createLogger('worker', config.LOG_LEVEL, { worker_id: workerId });
   setImageThreadsPerPicture(config.SHARP_CONCURRENCY);
   const logRedisError = (role: string) => (error: Error) => log.warn({ err: error, role }, 'redis connection error');
 
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const redis = createRedis(config.REDIS_URL, 'worker', logRedisError('commands'));
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
-  const warning = await checkEvictionPolicy(redis).catch((error: Error) => `could not read Redis eviction policy: ${error.message}`);
+  const warning = await checkEvictionPolicy(redis).catch(
+    (error: Error) => `could not read Redis maxmemory-policy (CONFIG GET refused?): ${error.message}; BullMQ needs "noeviction"`,
+  );
   if (warning) log.warn(warning);
 
   const queue = createGenerationQueue(redis, config.QUEUE_PREFIX);

@@ -1,2 +1,3 @@
 export * from './load.ts';
 export * from './fragments.ts';
+export * from './logger.ts';
