@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { createLogger, loadConfigOrExit } from '@atelier/config';
 import { queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
-import { createEngines } from '@atelier/engines';
+import { createEngines, refusingUnavailable, unavailableKinds } from '@atelier/engines';
 import { checkEvictionPolicy, createDeadLetterQueue, createGenerationQueue, createRedis, onCancel } from '@atelier/queue';
 import { setImageThreadsPerPicture } from '@atelier/media';
 import { createObjectStore } from '@atelier/storage';
@@ -49,7 +49,11 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   await onCancel(subscriber, (jobId) => running.get(jobId)?.abort(new Error('canceled')));
 
   const store = withConfirmedUploads(createObjectStore(config), config.STORAGE_PUT_RETRIES, config.STORAGE_PUT_RETRY_DELAY_MS);
-  const deps = { pool, redis, store, engines: createEngines(config), workerId, log, deadLetters };
+  // Said at start, not when a job fails halfway: a kind whose programs are missing is refused.
+  const unavailable = await unavailableKinds(config);
+  for (const { kind, message } of unavailable) log.error({ kind }, `cannot run ${message}; refusing ${kind} jobs until then`);
+  const engines = refusingUnavailable(createEngines(config), unavailable);
+  const deps = { pool, redis, store, engines, workerId, log, deadLetters };
   const timeoutMs = { image: config.JOB_TIMEOUT_IMAGE_MS, video: config.JOB_TIMEOUT_VIDEO_MS, voice: config.JOB_TIMEOUT_VOICE_MS };
   const metrics = new WorkerMetrics(config.WORKER_CONCURRENCY);
   const handlers = {

@@ -39,6 +39,7 @@ export const errorCodes = {
   billing_customer_unknown: { status: 409, message: 'This Stripe customer is not linked to a user yet; Stripe will deliver the event again.' },
   // Job failures: stored on the job row and sent as SSE `error` events.
   engine_failed: { status: 500, message: 'The generation engine failed.' },
+  engine_unavailable: { status: 503, message: 'This worker cannot run this kind of job: a program it needs is not installed.' },
   invalid_output: { status: 500, message: 'The engine produced an invalid file.' },
   content_policy: { status: 400, message: 'The prompt was refused by the content policy.' },
   provider_rate_limited: { status: 503, message: 'The provider is rate limiting; the job will retry.' },

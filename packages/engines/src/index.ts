@@ -13,3 +13,4 @@ export { huggingFaceClientOf } from './huggingface/huggingFaceClient.ts';
 export { createHuggingFaceImageEngine, type HuggingFaceImageOptions } from './huggingface/huggingFaceImageEngine.ts';
 export { createHuggingFaceVideoEngine, type HuggingFaceVideoOptions } from './huggingface/huggingFaceVideoEngine.ts';
 export { createHuggingFaceVoiceEngine, type HuggingFaceVoiceOptions } from './huggingface/huggingFaceVoiceEngine.ts';
+export { toolsNeeded, unavailableKinds, refusingUnavailable, type UnavailableKind } from './requiredTools.ts';

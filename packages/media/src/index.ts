@@ -4,3 +4,4 @@ export * from './placeholder.ts';
 export * from './probe.ts';
 export * from './tempDir.ts';
 export * from './validateOutput.ts';
+export * from './missingTools.ts';
