@@ -1,4 +1,4 @@
-import { createLogger, loadConfigOrExit } from '@atelier/config';
+import { createLogger, loadConfigOrExit, tellParentReady } from '@atelier/config';
 import { checkEvictionPolicy } from '@atelier/queue';
 import { apiConfigSchema } from './config.ts';
 import { createApiServices } from './services.ts';
@@ -15,7 +15,9 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<vo
     (error: Error) => log.warn({ err: error }, 'could not read Redis maxmemory-policy (CONFIG GET refused?); BullMQ needs "noeviction"'),
   );
   const app = await buildApp(services);
-  await app.listen({ port: config.PORT, host: config.HOST });
+  // The address people open is PUBLIC_URL, whatever interface this listens on.
+  await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: (address) => `listening on ${address}; open ${config.PUBLIC_URL}` });
+  tellParentReady();
 
   /*
    * SIGTERM: stop accepting connections first, then end every job stream with a `retry:` hint

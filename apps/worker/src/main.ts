@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import { createLogger, loadConfigOrExit } from '@atelier/config';
+import { createLogger, loadConfigOrExit, tellParentReady } from '@atelier/config';
 import { queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
 import { createEngines, refusingUnavailable, unavailableKinds } from '@atelier/engines';
@@ -108,6 +108,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     runPeriodically('idempotency-keys', 3_600_000, () => deleteOldIdempotencyKeys(pool, 48), log),
   ];
   log.info({ concurrency: worker.concurrency, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
+  tellParentReady();
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');

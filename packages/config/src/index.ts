@@ -1,3 +1,4 @@
 export * from './load.ts';
 export * from './fragments.ts';
 export * from './logger.ts';
+export * from './parentNotice.ts';
