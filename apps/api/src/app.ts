@@ -18,6 +18,7 @@ import { adminRoutes } from './routes/adminRoutes.ts';
 import { registerRateLimits } from './plugins/rateLimit.ts';
 import { staticRoutes } from './routes/staticRoutes.ts';
 import { RequestLogController } from './requestLogController.ts';
+import { redirectLoopbackAliases } from './plugins/canonicalLoopback.ts';
 import { queueAdminRoutes } from './routes/queueAdminRoutes.ts';
 import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
 import { registerMetrics } from './metrics/metricsEndpoint.ts';
@@ -40,6 +41,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  redirectLoopbackAliases(app, services.config.PUBLIC_URL);
   logUserOfEveryRequest(app);
   registerMetrics(app, services.metrics);
   // At the root, so `requireUser` in every route plugin can read the session cookie.

@@ -17,6 +17,23 @@ function devClaims(login: string) {
   return { sub: login, email, email_verified: true, name: email.slice(0, email.indexOf('@')) };
 }
 
+/**
+ * oidc-provider warns on every start that its development interactions are on. Here they are
+ * the point, and this provider refuses to run in production; a warning on every `npm start`
+ * that is about no problem only teaches people to ignore warnings. Its other warnings pass.
+ */
+function withoutDevInteractionsWarning<T>(create: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes('devInteractions is enabled')) warn(...args);
+  };
+  try {
+    return create();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -49,27 +66,30 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
   const clientSecret = randomBytes(24).toString('base64url');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: DEV_CLIENT_ID,
-        client_secret: clientSecret,
-        redirect_uris: [options.redirectUri],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-      },
-    ],
-    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'atelier-dev', alg: 'RS256', use: 'sig' }] },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    async findAccount(_ctx: KoaContextWithOIDC, id: string) {
-      return { accountId: id, claims: (_use: string, _scope: string, _claims: { [key: string]: ClaimsParameterMember | null }) => devClaims(id) };
-    },
-    features: { devInteractions: { enabled: true } },
-    // Stated, so the provider does not print a notice for each default it falls back to.
-    ttl: { Interaction: 3600, Session: 14 * 24 * 3600, Grant: 14 * 24 * 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60 },
-  });
+  const provider = withoutDevInteractionsWarning(
+    () =>
+      new Provider(issuer, {
+        clients: [
+          {
+            client_id: DEV_CLIENT_ID,
+            client_secret: clientSecret,
+            redirect_uris: [options.redirectUri],
+            grant_types: ['authorization_code'],
+            response_types: ['code'],
+            token_endpoint_auth_method: 'client_secret_post',
+          },
+        ],
+        jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'atelier-dev', alg: 'RS256', use: 'sig' }] },
+        cookies: { keys: [randomBytes(32).toString('base64url')] },
+        claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+        async findAccount(_ctx: KoaContextWithOIDC, id: string) {
+          return { accountId: id, claims: (_use: string, _scope: string, _claims: { [key: string]: ClaimsParameterMember | null }) => devClaims(id) };
+        },
+        features: { devInteractions: { enabled: true } },
+        // Stated, so the provider does not print a notice for each default it falls back to.
+        ttl: { Interaction: 3600, Session: 14 * 24 * 3600, Grant: 14 * 24 * 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60 },
+      }),
+  );
   server.on('request', provider.callback());
 
   let closed: Promise<void> | null = null;
