@@ -73,7 +73,9 @@ function banner(publicUrl: string, database: string, devSignIn: boolean, missing
     `\nAtelier is running. Open ${publicUrl}/app\n` +
     (devSignIn ? 'Sign in with any email: a development provider on this machine vouches for it.\n' : '') +
     `Database: ${database}\n` +
-    `An API key for scripts:  KEY=$(node apps/cli/bin/atelier.js users create --email you@example.com --json | jq -r .apiKey)\n` +
+    'For scripts, an account and its API key in KEY:\n' +
+    '  npx atelier users create --email you@example.com --credits 500\n' +
+    '  KEY=$(npx atelier keys create --email you@example.com)\n' +
     (missingPrograms ? 'Some kinds cannot run until the programs named above are installed.\n' : '') +
     '\n'
   );
