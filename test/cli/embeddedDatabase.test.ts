@@ -131,7 +131,7 @@ describe('atelier up with the embedded PGlite', () => {
     // Last, once the API and the worker serve: the one address to open.
     await expect
       .poll(() => output.trimEnd(), { timeout: 30_000 })
-      .toMatch(/Atelier is running\. Open (\S+)\/app\n[^]*KEY=\$\(npx atelier keys create --email you@example\.com\)$/);
+      .toMatch(/Atelier is running\. Open (\S+)\/app\n[\s\S]*KEY=\$\(npx atelier keys create --email you@example\.com\)$/);
     expect(output).toContain(`Atelier is running. Open ${baseUrl}/app`);
     expect((await readFile(join(dataDir, 'database-url'), 'utf8')).trim()).toBe(`postgres://postgres@127.0.0.1:${databasePort}/postgres`);
 

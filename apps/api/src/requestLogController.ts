@@ -17,8 +17,8 @@ export class RequestLogController extends LogController {
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (error) return super.requestCompleted(error, request, reply);
-    reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    if (error) super.requestCompleted(error, request, reply);
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 
   override routeNotFound(request: FastifyRequest): void {
