@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDeleteAsset } from '../api/queries.ts';
 import type { Asset } from '../api/types.ts';
-import { downloadName, formatDate, formatSeconds, kindLabels } from '../lib/format.ts';
+import { downloadName, formatDate, formatClock, kindLabels } from '../lib/format.ts';
 import { BlurhashCanvas } from './BlurhashCanvas.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { FadeImage } from './FadeImage.tsx';
@@ -59,7 +59,7 @@ export function AssetDialog({ asset, onClose }: { asset: Asset; onClose: () => v
         <p className="muted">
           {kindLabels[asset.kind]}
           {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ''}
-          {asset.durationSeconds ? ` · ${formatSeconds(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
+          {asset.durationSeconds ? ` · ${formatClock(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
         </p>
         <div className="job-actions">
           <a className="button button-primary" href={asset.url} download={downloadName(asset.kind, asset.prompt, asset.contentType)}>
