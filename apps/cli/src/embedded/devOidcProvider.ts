@@ -18,20 +18,21 @@ function devClaims(login: string) {
 }
 
 /**
- * oidc-provider warns on every start that its development interactions are on. Here they are
- * the point, and this provider refuses to run in production; a warning on every `npm start`
- * that is about no problem only teaches people to ignore warnings. Its other warnings pass.
+ * oidc-provider warns on every start that its development interactions and in-memory storage
+ * are on ("quick start development-only"), some of it at its first request. Here they are the
+ * point, and this provider refuses to run in production; a warning on every `npm start` that
+ * is about no problem only teaches people to ignore warnings. So, while the provider runs,
+ * those lines are dropped; its other warnings (an unsupported Node, say) pass. Returns the
+ * function that puts console.warn back.
  */
-function withoutDevInteractionsWarning<T>(create: () => T): T {
+function dropDevelopmentOnlyWarnings(): () => void {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
-    if (!String(args[0]).includes('devInteractions is enabled')) warn(...args);
+    if (!String(args[0]).includes('quick start development-only')) warn(...args);
   };
-  try {
-    return create();
-  } finally {
+  return () => {
     console.warn = warn;
-  }
+  };
 }
 
 async function listen(server: Server, port: number): Promise<number> {
@@ -66,30 +67,28 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
   const clientSecret = randomBytes(24).toString('base64url');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-  const provider = withoutDevInteractionsWarning(
-    () =>
-      new Provider(issuer, {
-        clients: [
-          {
-            client_id: DEV_CLIENT_ID,
-            client_secret: clientSecret,
-            redirect_uris: [options.redirectUri],
-            grant_types: ['authorization_code'],
-            response_types: ['code'],
-            token_endpoint_auth_method: 'client_secret_post',
-          },
-        ],
-        jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'atelier-dev', alg: 'RS256', use: 'sig' }] },
-        cookies: { keys: [randomBytes(32).toString('base64url')] },
-        claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-        async findAccount(_ctx: KoaContextWithOIDC, id: string) {
-          return { accountId: id, claims: (_use: string, _scope: string, _claims: { [key: string]: ClaimsParameterMember | null }) => devClaims(id) };
-        },
-        features: { devInteractions: { enabled: true } },
-        // Stated, so the provider does not print a notice for each default it falls back to.
-        ttl: { Interaction: 3600, Session: 14 * 24 * 3600, Grant: 14 * 24 * 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60 },
-      }),
-  );
+  const restoreWarnings = dropDevelopmentOnlyWarnings();
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: DEV_CLIENT_ID,
+        client_secret: clientSecret,
+        redirect_uris: [options.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'atelier-dev', alg: 'RS256', use: 'sig' }] },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    async findAccount(_ctx: KoaContextWithOIDC, id: string) {
+      return { accountId: id, claims: (_use: string, _scope: string, _claims: { [key: string]: ClaimsParameterMember | null }) => devClaims(id) };
+    },
+    features: { devInteractions: { enabled: true } },
+    // Stated, so the provider does not print a notice for each default it falls back to.
+    ttl: { Interaction: 3600, Session: 14 * 24 * 3600, Grant: 14 * 24 * 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 60 },
+  });
   server.on('request', provider.callback());
 
   let closed: Promise<void> | null = null;
@@ -101,6 +100,6 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
       (closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      })),
+      }).finally(restoreWarnings)),
   };
 }
