@@ -6,7 +6,8 @@
 # TypeScript runs through tsx (a runtime dependency of the CLI): the servers have no compile
 # step; only the web app and the landing page are built, in the `web` stage.
 
-ARG NODE_IMAGE=node:20-slim
+# The Node that CI runs the whole suite on (.ci/run fetches the same version); Node 20 reached its end of life in April 2026.
+ARG NODE_IMAGE=node:24.22.3-slim
 
 # ---- manifests: every workspace's package.json, so the install layers stay cached until one changes
 FROM ${NODE_IMAGE} AS manifests

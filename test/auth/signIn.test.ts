@@ -80,6 +80,7 @@ describe('signing in with the OpenID provider', () => {
       avatarUrl: 'https://example.com/alice.png',
       plan: 'free',
       credits: plans.free.startingCredits,
+      upgradeAvailable: false,
     });
 
     // Only the hash of the session id is stored.

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, TestPlatform } from '../support/platform.ts';
-import { postJson } from '../support/api.ts';
+import { getJson, postJson } from '../support/api.ts';
 import { useBillingPlatform } from './billingPlatform.ts';
 import { stripeEnv } from './stripeEvents.ts';
 
@@ -81,6 +81,7 @@ const billing = useBillingPlatform(() => stripeEnv(`http://127.0.0.1:${stripeApi
 describe('POST /api/billing/checkout', () => {
   it('creates a subscription Checkout Session for the Pro price and returns its url', async () => {
     const alice = await billing.newUser();
+    expect((await getJson<{ upgradeAvailable: boolean }>(billing.platform, alice, '/api/me')).body.upgradeAvailable).toBe(true);
     const answer = await postJson<{ url: string }>(billing.platform, alice, '/api/billing/checkout', {});
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ url: `https://checkout.stripe.com/c/pay/cs_test_${stripeApi.seen.length}` });

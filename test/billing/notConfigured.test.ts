@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiConfigSchema } from '@atelier/api';
 import { ConfigError, parseConfig } from '@atelier/config';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
-import { postJson } from '../support/api.ts';
+import { getJson, postJson } from '../support/api.ts';
 import { at, deliver, stripeEnv, subscriptionEvent } from './stripeEvents.ts';
 
 let platform: TestPlatform;
@@ -15,6 +15,12 @@ beforeAll(async () => {
 afterAll(async () => platform?.stop());
 
 describe('a server with no Stripe configuration', () => {
+  it('tells the web app that no upgrade can be bought here', async () => {
+    const me = await getJson<{ upgradeAvailable: boolean }>(platform, alice, '/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.upgradeAvailable).toBe(false);
+  });
+
   it('answers checkout with 501 billing_not_configured', async () => {
     const answer = await postJson<{ error: { code: string } }>(platform, alice, '/api/billing/checkout', {});
     expect(answer.status).toBe(501);

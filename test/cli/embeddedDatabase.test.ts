@@ -128,9 +128,17 @@ afterAll(async () => {
 describe('atelier up with the embedded PGlite', () => {
   it('runs a job end to end: a key made by the CLI, a submit, its stream to succeeded', async () => {
     expect(output).toContain(`PGlite`);
+    // Last, once the API and the worker serve: the one address to open.
+    await expect
+      .poll(() => output.trimEnd(), { timeout: 30_000 })
+      .toMatch(/Atelier is running\. Open (\S+)\/app\n[\s\S]*KEY=\$\(npx atelier keys create --email you@example\.com\)$/);
+    expect(output).toContain(`Atelier is running. Open ${baseUrl}/app`);
     expect((await readFile(join(dataDir, 'database-url'), 'utf8')).trim()).toBe(`postgres://postgres@127.0.0.1:${databasePort}/postgres`);
 
-    const created = JSON.parse(await atelier('users', 'create', '--email', 'pglite@example.com', '--credits', '50')) as { apiKey: string; credits: number };
+    const created = JSON.parse(await atelier('users', 'create', '--email', 'pglite@example.com', '--credits', '50', '--json')) as {
+      apiKey: string;
+      credits: number;
+    };
     expect(created.credits).toBe(50);
     const headers = { authorization: `Bearer ${created.apiKey}` };
 

@@ -140,17 +140,35 @@ describe('metrics after a job runs', () => {
   });
 });
 
+/** An API app whose log lines land in `lines`. */
+async function appLoggingAt(level: string, lines: Record<string, unknown>[]) {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const services = createApiServices(parseConfig(apiConfigSchema, platform.env), pino({ level }, sink));
+  return { services, app: await buildApp(services) };
+}
+
 describe('logs', () => {
+  it('requests log at debug: at info, the default, a request and a 404 write no line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { services, app } = await appLoggingAt('info', lines);
+    try {
+      expect((await app.inject({ method: 'GET', url: '/api/me', headers: alice.headers })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/api/no-such-route' })).statusCode).toBe(404);
+      expect(lines.filter((line) => typeof line.request_id === 'string')).toEqual([]);
+    } finally {
+      await app.close();
+      await services.close();
+    }
+  });
+
   it('an authenticated request logs its user_id and the request id it came with', async () => {
     const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    const services = createApiServices(parseConfig(apiConfigSchema, platform.env), pino({ level: 'info' }, sink));
-    const app = await buildApp(services);
+    const { services, app } = await appLoggingAt('debug', lines);
     try {
       const response = await app.inject({ method: 'GET', url: '/api/me', headers: { ...alice.headers, 'x-request-id': 'ops-log-1' } });
       expect(response.statusCode).toBe(200);

@@ -6,13 +6,14 @@ import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { getJson, postJson } from '../support/api.ts';
 import { quickImage, submit, waitFor, waitForStatus } from '../reliability/support/jobs.ts';
 import { verified, WebhookReceiver } from './support/webhookReceiver.ts';
+import { instantImagesCatalog } from '../support/catalogFiles.ts';
 
 /**
  * Deliveries on the real stack: the API in this process, a worker process running the
  * delivery processor, a receiver on loopback (so private addresses and plain http are
  * allowed here; webhookGuard.test.ts covers the guard), retries a few hundred ms apart.
  */
-const webhookEnv = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ALLOW_HTTP: 'true', IMAGE_ENGINE: 'instant' };
+const webhookEnv = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ALLOW_HTTP: 'true', ATELIER_MODELS: instantImagesCatalog() };
 const workerEnv = {
   WEBHOOK_TIMEOUT_MS: '500',
   WEBHOOK_RETRY_FIRST_DELAY_MS: '100',

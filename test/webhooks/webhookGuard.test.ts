@@ -4,13 +4,14 @@ import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { postJson } from '../support/api.ts';
 import { quickImage, submit, waitFor } from '../reliability/support/jobs.ts';
 import { WebhookReceiver } from './support/webhookReceiver.ts';
+import { instantImagesCatalog } from '../support/catalogFiles.ts';
 
 /**
  * The operator's default: https only, no private addresses. The API in this process and the
  * worker keep it; a second API process allows loopback (as `atelier up` does), so that a job
  * whose URL passed at submit meets the worker's own check at delivery.
  */
-const guardedEnv = { IMAGE_ENGINE: 'instant' };
+const guardedEnv = { ATELIER_MODELS: instantImagesCatalog() };
 
 let platform: TestPlatform;
 let receiver: WebhookReceiver;

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { ApiServices } from './services.ts';
@@ -20,6 +20,8 @@ import { keyRoutes } from './routes/keyRoutes.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
 import { registerRateLimits } from './plugins/rateLimit.ts';
 import { staticRoutes } from './routes/staticRoutes.ts';
+import { RequestLogController } from './requestLogController.ts';
+import { redirectLoopbackAliases } from './plugins/canonicalLoopback.ts';
 import { queueAdminRoutes } from './routes/queueAdminRoutes.ts';
 import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
 import { registerMetrics } from './metrics/metricsEndpoint.ts';
@@ -46,8 +48,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
       return typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
     },
     requestIdHeader: false,
-    // The same key as the worker's log lines, so one query finds a job's whole path.
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new RequestLogController(),
   });
   app.decorateRequest('user', null);
   app.decorateRequest('apiKey', null);
@@ -55,6 +56,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
   });
   registerErrorHandler(app);
+  redirectLoopbackAliases(app, services.config.PUBLIC_URL);
   registerSecurityHeaders(app, config);
   rejectUnstorableJson(app);
   logUserOfEveryRequest(app);

@@ -1,19 +1,23 @@
-import { loadConfigOrExit } from '@atelier/config';
+import { createLogger, loadConfigOrExit, tellParentReady } from '@atelier/config';
 import { checkEvictionPolicy } from '@atelier/queue';
 import { apiConfigSchema } from './config.ts';
 import { createApiServices } from './services.ts';
 import { buildApp } from './app.ts';
-import { createLogger } from './logger.ts';
 
 /** One API process: `atelier api`. Stops accepting on SIGTERM, closes streams with a retry hint, exits. */
 export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(apiConfigSchema, env);
   const log = createLogger('api', config.LOG_LEVEL);
   const services = createApiServices(config, log);
-  const warning = await checkEvictionPolicy(services.redis).catch((error: Error) => `could not read Redis eviction policy: ${error.message}`);
-  if (warning) log.warn(warning);
+  // Not awaited: the API starts while Redis is down (submits answer 503 until it is back).
+  checkEvictionPolicy(services.redis).then(
+    (warning) => warning && log.warn(warning),
+    (error: Error) => log.warn({ err: error }, 'could not read Redis maxmemory-policy (CONFIG GET refused?); BullMQ needs "noeviction"'),
+  );
   const app = await buildApp(services);
-  await app.listen({ port: config.PORT, host: config.HOST });
+  // The address people open is PUBLIC_URL, whatever interface this listens on.
+  await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: (address) => `listening on ${address}; open ${config.PUBLIC_URL}` });
+  tellParentReady();
 
   /*
    * SIGTERM: stop accepting connections first, then end every job stream with a `retry:` hint

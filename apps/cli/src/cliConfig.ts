@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authConfig, catalogConfig, databaseConfig, loadConfigOrExit, logConfig, port, redisConfig, storageConfig } from '@atelier/config';
+import { authConfig, catalogConfig, databaseConfig, engineConfig, loadConfigOrExit, logConfig, port, redisConfig, storageConfig } from '@atelier/config';
 import { readRunningDatabaseUrl, useLocalPostgres } from './embedded/embeddedDatabase.ts';
 
 /**
@@ -31,8 +31,12 @@ export const upConfigSchema = z
     /** The loopback port of the redis-server `up` starts when REDIS_URL is unset. */
     EMBEDDED_REDIS_PORT: port(6390),
     STORAGE_LOCAL_DIR: storageConfig.STORAGE_LOCAL_DIR.optional(),
-    PUBLIC_URL: storageConfig.PUBLIC_URL,
+    /** Unset: http://localhost:$PORT, the one address the banner tells people to open. */
+    PUBLIC_URL: z.string().url().optional(),
     PORT: port(3000),
+    /** The API's address: loopback, so a platform on embedded defaults is not open to the network; `HOST=0.0.0.0` opens it. */
+    HOST: z.string().min(1).default('127.0.0.1'),
+    ...engineConfig,
     OIDC_CLIENT_ID: authConfig.OIDC_CLIENT_ID,
     NODE_ENV: logConfig.NODE_ENV,
   })

@@ -12,11 +12,12 @@ const usage = `atelier — run and administer Atelier
   atelier api                                  one API process, configured by the environment
   atelier worker                               one worker process, configured by the environment
   atelier migrate                              apply pending database migrations
-  atelier users create --email E [--plan free|pro] [--credits N]
+  atelier users create --email E [--plan free|pro] [--credits N] [--json]
                                                create a user and print their first API key (once)
   atelier users plan --email E --plan free|pro  set a user's plan as Stripe would; their waiting jobs
                                                move to its priority (needs REDIS_URL)
-  atelier keys create --email E                print a new API key for a user (once)
+  atelier keys create --email E [--json]       print a new API key for a user (once; the bare key
+                                               unless --json): KEY=$(npx atelier keys create --email E)
   atelier credits grant-monthly [--period YYYY-MM]
                                                grant each user their plan's monthly credits once per
                                                month; safe to run from cron any number of times

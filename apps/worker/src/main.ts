@@ -1,9 +1,8 @@
 import { Worker } from 'bullmq';
-import { pino } from 'pino';
-import { ConfigError, loadConfigOrExit } from '@atelier/config';
+import { ConfigError, createLogger, loadConfigOrExit, tellParentReady } from '@atelier/config';
 import { generationQueueName, queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
-import { createEngines, runnableModels, type Engines } from '@atelier/engines';
+import { createEngines, refusingUnavailable, runnableModels, unavailableModels, type Engines } from '@atelier/engines';
 import { checkEvictionPolicy, createDeadLetterQueue, createRedis, GenerationQueues, onCancel } from '@atelier/queue';
 import { setImageThreadsPerPicture } from '@atelier/media';
 import { createObjectStore } from '@atelier/storage';
@@ -48,16 +47,22 @@ function enginesOrExit(config: WorkerConfig): Engines {
 /** One worker process: `atelier worker`. Start as many as the queues need. */
 export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema, env);
-  const engines = enginesOrExit(config);
+  const served = enginesOrExit(config);
   const workerId = makeWorkerId();
-  const log = pino({ name: 'worker', level: config.LOG_LEVEL, base: { pid: process.pid, worker_id: workerId } });
+  const log = createLogger('worker', config.LOG_LEVEL, { worker_id: workerId });
+  // Said at start, not when a job fails halfway: a model whose programs are missing is refused.
+  const unavailable = await unavailableModels(config.ATELIER_MODELS, [...served.keys()]);
+  for (const { model, message } of unavailable) log.error({ model }, `cannot run ${message}; refusing ${model} jobs until then`);
+  const engines = refusingUnavailable(served, unavailable);
   setImageThreadsPerPicture(config.SHARP_CONCURRENCY);
   const logRedisError = (role: string) => (error: Error) => log.warn({ err: error, role }, 'redis connection error');
 
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const redis = createRedis(config.REDIS_URL, 'worker', logRedisError('commands'));
   const subscriber = createRedis(config.REDIS_URL, 'subscriber', logRedisError('subscriber'));
-  const warning = await checkEvictionPolicy(redis).catch((error: Error) => `could not read Redis eviction policy: ${error.message}`);
+  const warning = await checkEvictionPolicy(redis).catch(
+    (error: Error) => `could not read Redis maxmemory-policy (CONFIG GET refused?): ${error.message}; BullMQ needs "noeviction"`,
+  );
   if (warning) log.warn(warning);
 
   const generationQueues = new GenerationQueues(redis, config.QUEUE_PREFIX);
@@ -161,6 +166,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   // Announced before the log line tests wait for: a started worker is listed.
   await announcer.announce();
   log.info({ concurrency, models, metrics_port: config.WORKER_METRICS_PORT || null }, 'worker started');
+  tellParentReady();
 
   const stop = async (signal: string) => {
     log.info({ signal, running: running.size }, 'shutting down: finishing running jobs');

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { JobError } from '@atelier/contracts';
 
 /** The programs Atelier runs, each with the Debian package that provides it. */
-const packageOf = { ffmpeg: 'ffmpeg', ffprobe: 'ffmpeg', 'espeak-ng': 'espeak-ng' } as const;
+export const packageOf = { ffmpeg: 'ffmpeg', ffprobe: 'ffmpeg', 'espeak-ng': 'espeak-ng' } as const;
 export type Tool = keyof typeof packageOf;
 
 /** Enough of stderr to say why a program failed, without holding a long log in memory. */

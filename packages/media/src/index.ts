@@ -5,3 +5,4 @@ export * from './probe.ts';
 export * from './tempDir.ts';
 export * from './validateOutput.ts';
 export * from './normalizeUpload.ts';
+export * from './missingTools.ts';

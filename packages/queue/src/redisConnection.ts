@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -26,8 +27,13 @@ export function createRedis(url: string, role: RedisRole, onError: (error: Error
   return redis;
 }
 
-/** BullMQ loses jobs under any eviction policy but `noeviction`. */
+/**
+ * BullMQ loses jobs under any eviction policy but `noeviction`. Asks once the connection is
+ * ready: a `producer` connection queues nothing while connecting, so asking at once failed
+ * with "Stream isn't writeable" on every start.
+ */
 export async function checkEvictionPolicy(redis: Redis): Promise<string | null> {
+  if (redis.status !== 'ready') await once(redis, 'ready');
   const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
   const policy = reply[1] ?? 'unknown';
   return policy === 'noeviction' ? null : `Redis maxmemory-policy is "${policy}"; BullMQ needs "noeviction" or queued jobs may be lost.`;

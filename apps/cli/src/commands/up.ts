@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { loadConfigOrExit } from '@atelier/config';
 import { migrate } from '@atelier/db';
+import { unavailableModels } from '@atelier/engines';
 import { upConfigSchema, upOnlySettings, type UpConfig } from '../cliConfig.ts';
 import { startEmbeddedRedis } from '../embedded/embeddedRedis.ts';
 import { findLocalPostgres, publishRunningDatabaseUrl } from '../embedded/embeddedDatabase.ts';
 import { startEmbeddedPglite } from '../embedded/embeddedPglite.ts';
 import { startDevOidcProvider, type DevOidcProvider } from '../embedded/devOidcProvider.ts';
+import { relayChildLogs } from '../embedded/childLogs.ts';
 
 const atelierBin = fileURLToPath(new URL('../../bin/atelier.js', import.meta.url));
 /** PGlite runs one query at a time for everyone: a few connections per process are plenty. */
@@ -65,6 +67,20 @@ async function chooseDatabase(config: UpConfig, dataDir: string, onFailure: (err
   };
 }
 
+/** The last thing `up` prints, once the API listens and the worker takes jobs: the one address to open. */
+function banner(publicUrl: string, database: string, devSignIn: boolean, missingPrograms: boolean): string {
+  return (
+    `\nAtelier is running. Open ${publicUrl}/app\n` +
+    (devSignIn ? 'Sign in with any email: a development provider on this machine vouches for it.\n' : '') +
+    `Database: ${database}\n` +
+    'For scripts, an account and its API key in KEY:\n' +
+    '  npx atelier users create --email you@example.com --credits 500\n' +
+    '  KEY=$(npx atelier keys create --email you@example.com)\n' +
+    (missingPrograms ? 'Some kinds cannot run until the programs named above are installed.\n' : '') +
+    '\n'
+  );
+}
+
 /**
  * `npm start`: the whole platform on one machine. Whatever is not configured is embedded:
  * the database (the local PostgreSQL, or PGlite in this process), a redis-server with its data
@@ -79,6 +95,11 @@ export async function runUp(): Promise<void> {
   // The children get this environment and parse it themselves; the up-only settings they would refuse.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of upOnlySettings) delete env[name];
+  // One address for people, the one sign-in's cookies and callback are made for; the API sends
+  // the other loopback names there (apps/api/src/plugins/canonicalLoopback.ts).
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  env.PUBLIC_URL = publicUrl;
+  env.HOST = config.HOST;
 
   /** What this process started besides the API and the worker, stopped in reverse order. */
   const started: Stop[] = [];
@@ -160,7 +181,7 @@ export async function runUp(): Promise<void> {
       if (!config.DATABASE_URL) started.push(await publishRunningDatabaseUrl(dataDir, database.url));
       // With no real provider configured, sign-in goes through a local one that takes any email.
       if (!config.OIDC_CLIENT_ID) {
-        const callbackUrl = new URL('/auth/google/callback', config.PUBLIC_URL).href;
+        const callbackUrl = new URL('/auth/google/callback', publicUrl).href;
         devOidc = await startDevOidcProvider({ redirectUri: callbackUrl, nodeEnv: config.NODE_ENV });
         started.push(devOidc.close);
         Object.assign(env, devOidc.env);
@@ -171,21 +192,31 @@ export async function runUp(): Promise<void> {
     }
 
     if (stopRequested) return;
-    for (const role of ['api', 'worker']) {
+    // Said before anything starts, so it does not scroll away; the worker says it again and refuses those jobs.
+    const catalog = config.ATELIER_MODELS;
+    const unavailable = await unavailableModels(
+      catalog,
+      catalog.visible().map((model) => model.id),
+    );
+    for (const { message } of unavailable) process.stderr.write(`atelier up: cannot run ${message}\n`);
+
+    const ready = { api: false, worker: false };
+    // Each child says 'ready' over its IPC channel once it serves (tellParentReady).
+    const printBannerOnceReady = (role: 'api' | 'worker') => (message: unknown) => {
+      if (ready[role] || message !== 'ready') return;
+      ready[role] = true;
+      if (ready.api && ready.worker) process.stdout.write(banner(publicUrl, database.description, devOidc !== null, unavailable.length > 0));
+    };
+    for (const role of ['api', 'worker'] as const) {
       // In a process group of its own, so that a Ctrl-C reaches only this process, which then
       // stops the children once each, and what they use after them.
-      const child = spawn(process.execPath, [atelierBin, role], { env, stdio: 'inherit', detached: true });
+      const child = spawn(process.execPath, [atelierBin, role], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], detached: true });
+      relayChildLogs(child.stdout!, process.stdout, process.stdout.isTTY === true);
+      child.on('message', printBannerOnceReady(role));
       child.once('exit', (code, signal) => {
         if (!stopping) void stopAll(`atelier ${role} exited with ${code ?? signal}`, code || 1);
       });
       children.push(child);
     }
-    process.stdout.write(
-      `\nAtelier is running: http://localhost:${config.PORT}\n` +
-        `Database: ${database.description}\n` +
-        `Create a user and an API key:  npm run atelier -- users create --email you@example.com\n` +
-        (devOidc ? `Sign in with any email (development provider at ${devOidc.issuer}): ${config.PUBLIC_URL}/auth/google\n` : '') +
-        '\n',
-    );
   }
 }

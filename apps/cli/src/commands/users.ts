@@ -14,9 +14,14 @@ export async function runUsers(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   // Loaded only when used: it brings in the API's services and a queue connection.
   if (sub === 'plan') return (await import('./plan.ts')).runUsersPlan(rest);
-  if (sub !== 'create') throw new Error('usage: atelier users create --email E [--plan free|pro] [--credits N] | users plan --email E --plan free|pro');
-  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, plan: { type: 'string' }, credits: { type: 'string' } } });
-  const input = CreateUserArgs.parse(values);
+  if (sub !== 'create')
+    throw new Error('usage: atelier users create --email E [--plan free|pro] [--credits N] [--json] | users plan --email E --plan free|pro');
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: 'string' }, plan: { type: 'string' }, credits: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const { json, ...fields } = values;
+  const input = CreateUserArgs.parse(fields);
   const pool = createPool(await databaseUrl(), 1);
   try {
     const { user, key } = await inTransaction(pool, async (client) => {
@@ -26,7 +31,13 @@ export async function runUsers(args: string[]): Promise<void> {
       if (!isUniqueViolation(error, 'users_email_key')) throw error;
       throw new Error(`${input.email} already has an account. To make an API key for it: atelier keys create --email ${input.email}`);
     });
-    process.stdout.write(`${JSON.stringify({ id: user.id, email: user.email, plan: user.plan, credits: user.credits, apiKey: key })}\n`);
+    const created = { id: user.id, email: user.email, plan: user.plan, credits: user.credits, apiKey: key };
+    process.stdout.write(
+      json
+        ? `${JSON.stringify(created)}\n`
+        : `Created ${created.email} (${created.plan}, ${created.credits} credits).\nAPI key, shown only now: ${key}\n` +
+            `Sign in on the web with that email; for scripts: KEY=${key}\n`,
+    );
   } finally {
     await pool.end();
   }

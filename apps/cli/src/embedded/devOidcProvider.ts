@@ -17,6 +17,24 @@ function devClaims(login: string) {
   return { sub: login, email, email_verified: true, name: email.slice(0, email.indexOf('@')) };
 }
 
+/**
+ * oidc-provider warns on every start that its development interactions and in-memory storage
+ * are on ("quick start development-only"), some of it at its first request. Here they are the
+ * point, and this provider refuses to run in production; a warning on every `npm start` that
+ * is about no problem only teaches people to ignore warnings. So, while the provider runs,
+ * those lines are dropped; its other warnings (an unsupported Node, say) pass. Returns the
+ * function that puts console.warn back.
+ */
+function dropDevelopmentOnlyWarnings(): () => void {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes('quick start development-only')) warn(...args);
+  };
+  return () => {
+    console.warn = warn;
+  };
+}
+
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -49,6 +67,7 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
   const clientSecret = randomBytes(24).toString('base64url');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
+  const restoreWarnings = dropDevelopmentOnlyWarnings();
   const provider = new Provider(issuer, {
     clients: [
       {
@@ -81,6 +100,6 @@ export async function startDevOidcProvider(options: { redirectUri: string; nodeE
       (closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      })),
+      }).finally(restoreWarnings)),
   };
 }

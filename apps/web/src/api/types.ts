@@ -10,6 +10,8 @@ export interface Me {
   avatarUrl: string | null;
   plan: Plan;
   credits: number;
+  /** Pro can be bought on this server (billing is configured). */
+  upgradeAvailable: boolean;
 }
 
 export interface Page<T> {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDeleteAsset, useModelName } from '../api/queries.ts';
 import type { Asset } from '../api/types.ts';
-import { downloadName, formatDate, formatSeconds, kindLabels } from '../lib/format.ts';
+import { downloadName, formatDate, formatClock, kindLabels } from '../lib/format.ts';
 import { BlurhashCanvas } from './BlurhashCanvas.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { FadeImage } from './FadeImage.tsx';
@@ -85,7 +85,7 @@ export function AssetDialog({ asset, onClose, onOpen, onPrevious, onNext }: Asse
         <p className="muted">
           {kindLabels[asset.kind]} · {modelName(asset.model)}
           {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ''}
-          {asset.durationSeconds ? ` · ${formatSeconds(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
+          {asset.durationSeconds ? ` · ${formatClock(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
         </p>
         <AssetRecipe asset={asset} onOpen={onOpen} />
         <div className="job-actions">

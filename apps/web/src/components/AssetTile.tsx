@@ -1,5 +1,5 @@
 import type { Asset } from '../api/types.ts';
-import { formatSeconds, kindLabels } from '../lib/format.ts';
+import { formatClock, kindLabels } from '../lib/format.ts';
 import { AssetPreview } from './AssetPreview.tsx';
 
 export function AssetTile({ asset, onOpen }: { asset: Asset; onOpen: (asset: Asset) => void }) {
@@ -11,7 +11,7 @@ export function AssetTile({ asset, onOpen }: { asset: Asset; onOpen: (asset: Ass
           <span className="tile-prompt">{asset.prompt}</span>
           <span className="tile-kind">
             {kindLabels[asset.kind]}
-            {asset.durationSeconds ? ` · ${formatSeconds(asset.durationSeconds)}` : ''}
+            {asset.durationSeconds ? ` · ${formatClock(asset.durationSeconds)}` : ''}
           </span>
         </span>
       </button>

@@ -1,10 +1,12 @@
 import { plans } from '@atelier/contracts';
-import { useCheckout } from '../api/queries.ts';
+import { useCheckout, useMe } from '../api/queries.ts';
 import { messageOf } from '../api/errors.ts';
 
-/** Starts Stripe Checkout for Pro; says so plainly when billing is not set up on this server. */
+/** Starts Stripe Checkout for Pro; nothing at all on a server without billing, where it could only fail. */
 export function UpgradeButton({ compact = false }: { compact?: boolean }) {
   const checkout = useCheckout();
+  const me = useMe();
+  if (!me.data?.upgradeAvailable) return null;
   return (
     <span className={compact ? 'upgrade is-compact' : 'upgrade'}>
       <button

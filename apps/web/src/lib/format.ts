@@ -19,6 +19,15 @@ export function formatSeconds(seconds: number): string {
   return `${minutes} min ${Math.round(seconds % 60)} s`;
 }
 
+/**
+ * A clip's length as the browser's own player shows it (whole seconds, rounded down: 3.6 s is
+ * 0:03), so the card and its player never disagree (they said 4 s and 0:03).
+ */
+export function formatClock(seconds: number): string {
+  const whole = Math.floor(seconds);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
