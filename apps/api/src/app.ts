@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { ApiServices } from './services.ts';
@@ -20,9 +20,15 @@ import { staticRoutes } from './routes/staticRoutes.ts';
 import { queueAdminRoutes } from './routes/queueAdminRoutes.ts';
 import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
 import { registerMetrics } from './metrics/metricsEndpoint.ts';
+import { docsRoutes } from './routes/docsRoutes.ts';
+
+export interface BuildAppOptions {
+  /** Told of every route as it is added (the test that holds the API's document to the routes it serves). */
+  onRoute?: (route: RouteOptions) => void;
+}
 
 /** The HTTP app, separate from `listen()`, so tests can `inject()` or listen on port 0. */
-export async function buildApp(services: ApiServices): Promise<FastifyInstance> {
+export async function buildApp(services: ApiServices, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.log,
     bodyLimit: services.config.BODY_LIMIT_BYTES,
@@ -35,7 +41,9 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
     // The same key as the worker's log lines, so one query finds a job's whole path.
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('user', null);
+  app.decorateRequest('apiKey', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -59,6 +67,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(keyRoutes(services));
   await app.register(adminRoutes(services));
   await app.register(queueAdminRoutes(services));
+  await app.register(docsRoutes(services));
   // A catch-all GET: it takes only what no other route matches (the landing page, /app).
   await app.register(staticRoutes(services));
   return app;

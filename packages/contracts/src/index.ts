@@ -4,3 +4,8 @@ export * from './events.ts';
 export * from './plans.ts';
 export * from './pricing.ts';
 export * from './queue.ts';
+export * from './apiKeys.ts';
+export * from './apiRequests.ts';
+export * from './apiAnswers.ts';
+export * from './apiRoutes.ts';
+export * from './openApiDocument.ts';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
-import { findUserByApiKey, hashApiKey, type Pool, type User } from '@atelier/db';
+import { findUserByApiKey, hashApiKey, type ApiKeyUser, type Pool } from '@atelier/db';
 
 const CHANNEL = 'atelier_auth';
 const RECONNECT_DELAY_MS = 1_000;
@@ -18,10 +18,10 @@ const MAX_ENTRIES = 100_000;
  * stale; routes that show one read it fresh.
  */
 export class ApiKeyCache {
-  private readonly entries = new Map<string, { user: User; expiresAt: number }>();
+  private readonly entries = new Map<string, { user: ApiKeyUser; expiresAt: number }>();
   private readonly keysOfUser = new Map<string, Set<string>>();
   /** One lookup per key at a time: a client opening a hundred connections at once reads the database once. */
-  private readonly inFlight = new Map<string, Promise<User | null>>();
+  private readonly inFlight = new Map<string, Promise<ApiKeyUser | null>>();
   /** Bumped by every notice: a lookup that started under an older one is not remembered. */
   private generation = 0;
   private listener: pg.Client | null = null;
@@ -40,7 +40,7 @@ export class ApiKeyCache {
     if (this.ttlMs > 0) void this.listen();
   }
 
-  async userFor(key: string): Promise<User | null> {
+  async userFor(key: string): Promise<ApiKeyUser | null> {
     if (this.listener === null) return findUserByApiKey(this.pool, key);
     const id = hashApiKey(key).toString('base64');
     const hit = this.entries.get(id);
@@ -55,7 +55,7 @@ export class ApiKeyCache {
     return hit.user;
   }
 
-  private lookUpOnce(id: string, key: string): Promise<User | null> {
+  private lookUpOnce(id: string, key: string): Promise<ApiKeyUser | null> {
     let lookup = this.inFlight.get(id);
     if (!lookup) {
       lookup = this.lookUp(id, key).finally(() => this.inFlight.delete(id));
@@ -64,7 +64,7 @@ export class ApiKeyCache {
     return lookup;
   }
 
-  private async lookUp(id: string, key: string): Promise<User | null> {
+  private async lookUp(id: string, key: string): Promise<ApiKeyUser | null> {
     const generation = this.generation;
     const user = await findUserByApiKey(this.pool, key);
     if (user && this.listener !== null && generation === this.generation) this.remember(id, user);
@@ -92,7 +92,7 @@ export class ApiKeyCache {
     await listener?.end();
   }
 
-  private remember(id: string, user: User): void {
+  private remember(id: string, user: ApiKeyUser): void {
     if (this.entries.size >= MAX_ENTRIES) this.forgetAll();
     this.entries.set(id, { user, expiresAt: Date.now() + this.ttlMs });
     const keys = this.keysOfUser.get(user.id) ?? new Set<string>();

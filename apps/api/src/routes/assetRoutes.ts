@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError, JobKind } from '@atelier/contracts';
+import { AppError, AssetQuery } from '@atelier/contracts';
 import { decodeCursor, deleteAssetForUser, findAssetForUser, listAssetsForUser, type AssetRow } from '@atelier/db';
 import { jobPrefix } from '@atelier/storage';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
-import { PageQuery, parseId } from './params.ts';
+import { parseId } from './params.ts';
 
-const AssetQuery = PageQuery.extend({ kind: JobKind.optional() });
 const AssetFile = z.enum(['content', 'poster']);
 
 function assetView(asset: AssetRow) {

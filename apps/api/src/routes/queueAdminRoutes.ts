@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { MAX_WORKER_CONCURRENCY, planOfPriority, queuePriorities, readWorkerConcurrency, writeWorkerConcurrency } from '@atelier/queue';
+import { WorkerConcurrencyBody } from '@atelier/contracts';
+import { planOfPriority, queuePriorities, readWorkerConcurrency, writeWorkerConcurrency } from '@atelier/queue';
 import { requireAdmin } from '../plugins/requireAdmin.ts';
 import type { ApiServices } from '../services.ts';
 
@@ -12,11 +12,6 @@ const workerIdOf = (client: Record<string, string>) => {
   const at = raw.indexOf(':w:');
   return at === -1 ? raw : raw.slice(at + 3);
 };
-
-const ConcurrencyBody = z.strictObject({
-  /** Jobs each worker process runs at once; null goes back to each worker's WORKER_CONCURRENCY. */
-  perWorker: z.number().int().min(1).max(MAX_WORKER_CONCURRENCY).nullable(),
-});
 
 /**
  * Operating the generation queue, for admins (ADMIN_EMAILS):
@@ -67,7 +62,7 @@ export function queueAdminRoutes(services: ApiServices) {
     });
 
     app.put('/api/admin/queue/concurrency', async (request) => {
-      const { perWorker } = ConcurrencyBody.parse(request.body);
+      const { perWorker } = WorkerConcurrencyBody.parse(request.body);
       await writeWorkerConcurrency(redis, config.QUEUE_PREFIX, perWorker);
       request.log.info({ per_worker: perWorker }, 'admin set worker concurrency');
       return { workerConcurrency: { override: perWorker } };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, costOf, parseGenerateBody, plans, type JobKind } from '@atelier/contracts';
+import { AppError, costOf, isTerminal, parseGenerateBody, plans, type JobKind } from '@atelier/contracts';
 import {
   claimIdempotencyKey,
   discardUnqueuedJob,
@@ -13,6 +13,7 @@ import {
 import { enqueueGeneration } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
 import { jobStreamPath, jobView } from '../jobView.ts';
+import { awaitTerminalJob } from './awaitTerminalJob.ts';
 
 export interface SubmitResult {
   statusCode: number;
@@ -25,6 +26,10 @@ interface SubmitRequest {
   body: unknown;
   requestId: string;
   idempotencyKey: string | null;
+  /** The API key it comes through (its monthly cap applies); null for a session. */
+  apiKeyId?: string | null;
+  /** `Prefer: wait=N`: hold the answer up to N seconds for the job to finish, until `signal` aborts. */
+  wait?: { seconds: number; signal: AbortSignal };
 }
 
 /** Keys sorted at every level, so `{a,b}` and `{b,a}` are one request. */
@@ -44,6 +49,7 @@ async function createJob(db: Queryable, request: SubmitRequest) {
     priority: plan.queuePriority,
     cost: costOf(request.kind, prompt, params),
     maxActiveJobs: plan.maxActiveJobs,
+    apiKeyId: request.apiKeyId ?? null,
   });
   if (typeof job === 'string') throw new AppError(job);
   return job;
@@ -67,7 +73,9 @@ export async function submitGeneration(services: ApiServices, request: SubmitReq
     await discardUnqueuedJob(services.pool, created.id);
     throw new AppError('queue_unavailable');
   }
-  return { statusCode: 202, body: acceptedBody(created) };
+  if (!request.wait) return { statusCode: 202, body: acceptedBody(created) };
+  const job = await awaitTerminalJob(services, created, request.wait.seconds, request.wait.signal);
+  return { statusCode: isTerminal(job.status) ? 201 : 202, body: acceptedBody(job) };
 }
 
 /** The new job, or the stored answer to the first request with this key. */
