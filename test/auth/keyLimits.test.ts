@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerBalance } from '@atelier/db';
 import { AtelierApiError, AtelierClient } from '@atelier/client';
@@ -142,5 +144,27 @@ describe('a monthly credit cap', () => {
     await clientOf(alice.apiKey).submit('image', smallImage);
     const spent = await platform.pool.query<{ month_spent: number }>('SELECT month_spent FROM api_keys WHERE id = $1', [apiKey.id]);
     expect(spent.rows[0]!.month_spent).toBe(0);
+  });
+});
+
+describe('atelier keys create', () => {
+  const atelierBin = new URL('../../apps/cli/bin/atelier.js', import.meta.url).pathname;
+  const run = (...args: string[]) => promisify(execFile)(process.execPath, [atelierBin, 'keys', 'create', ...args], { env: platform.env });
+
+  it('makes a key with the scopes and cap asked for', async () => {
+    const { stdout } = await run('--email', alice.user.email, '--scopes', 'read', '--cap', '25');
+    const key = stdout.trim();
+    const listed = (await call('GET', '/api/keys', alice.headers)).body.items as ApiKeyView[];
+    expect(listed.find((item) => key.startsWith(item.prefix) && item.name === 'cli')).toMatchObject({ scopes: ['read'], monthlyCreditCap: 25 });
+    await expect(clientOf(key).submit('image', smallImage)).rejects.toMatchObject({ code: 'api_key_scope_missing' });
+  });
+
+  it.each([
+    ['an unknown scope', ['--scopes', 'read,admin']],
+    ['a cap of 0', ['--cap', '0']],
+  ])('refuses %s and makes no key', async (_name, flags) => {
+    const before = (await call('GET', '/api/keys', alice.headers)).body.items as ApiKeyView[];
+    await expect(run('--email', alice.user.email, ...flags)).rejects.toMatchObject({ code: 1 });
+    expect(((await call('GET', '/api/keys', alice.headers)).body.items as ApiKeyView[]).length).toBe(before.length);
   });
 });

@@ -34,10 +34,13 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, lastEventId = 
         buffer = buffer.slice(lineEnd + (buffer.startsWith('\r\n', lineEnd) ? 2 : 1));
         lineEnd = buffer.search(/\r\n|\r|\n/);
         if (line === '') {
-          if (data.length > 0) yield { event: event || 'message', data: data.join('\n'), id, ...(retry === undefined ? {} : { retry }) };
+          if (data.length > 0) {
+            yield { event: event || 'message', data: data.join('\n'), id, ...(retry === undefined ? {} : { retry }) };
+            // A `retry:` sent alone is kept for the next event dispatched.
+            retry = undefined;
+          }
           event = '';
           data = [];
-          retry = undefined;
           continue;
         }
         if (line.startsWith(':')) continue;
@@ -53,7 +56,8 @@ export async function* parseSse(body: ReadableStream<Uint8Array>, lastEventId = 
     }
   } finally {
     // Stops the download when the caller stops reading early (a terminal event, an abort).
-    await reader.cancel().catch(ignoreEndedBody);
+    // Not awaited: a body teed by a wrapping fetch settles its cancel only once every branch has.
+    reader.cancel().catch(ignoreEndedBody);
     reader.releaseLock();
   }
 }
