@@ -84,6 +84,7 @@ const routes = (): Route[] => [
   { method: 'GET', path: '/api/credits', owner: 200 },
   { method: 'GET', path: '/api/keys', owner: 200 },
   { method: 'POST', path: '/api/keys', body: {} },
+  { method: 'PATCH', path: `/api/keys/${bobs.key}`, body: { scopes: ['read'] }, resource: 'key' },
   { method: 'DELETE', path: `/api/keys/${bobs.key}`, resource: 'key' },
   { method: 'POST', path: '/api/billing/checkout', body: {} },
   // Admin routes: Bob is no admin, so even he is refused.
@@ -98,7 +99,8 @@ const routes = (): Route[] => [
 
 /**
  * Routes anyone may call: health, metrics (for the scraper; kept off the public load balancer),
- * public prices and queue estimates, the signed webhook, sign-in itself, signed file links.
+ * public prices and queue estimates, the signed webhook, sign-in itself, signed file links,
+ * the API reference.
  */
 const PUBLIC = new Set([
   'GET /healthz',
@@ -112,6 +114,13 @@ const PUBLIC = new Set([
   'POST /auth/logout',
   'GET /files/*',
   'GET *',
+  // The API's own reference and the files of its page.
+  'GET /api/openapi.json',
+  'GET /api/docs',
+  'GET /api/docs/init.js',
+  'GET /api/docs/swagger-ui.css',
+  'GET /api/docs/swagger-ui-bundle.js',
+  'GET /api/docs/favicon-32x32.png',
 ]);
 
 const byKey = (who: Person) => ({ authorization: `Bearer ${who.key}` });

@@ -69,7 +69,7 @@ describe('API keys', () => {
     const text = await response.text();
     expect(text).not.toContain(key);
     const listed = (JSON.parse(text) as { items: KeyInfo[] }).items.find((item) => item.id === apiKey.id)!;
-    expect(Object.keys(listed).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix']);
+    expect(Object.keys(listed).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'monthlyCreditCap', 'name', 'prefix', 'scopes', 'spentThisMonth']);
     expect(listed.prefix).toBe(apiKey.prefix);
     expect(Date.parse(listed.lastUsedAt!)).toBeGreaterThan(Date.now() - 60_000);
     // Bob sees none of Alice's keys.

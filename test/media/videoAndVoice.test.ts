@@ -3,8 +3,9 @@ import sharp from 'sharp';
 import { probe, runTool } from '@atelier/media';
 import { startS3Server, type RunningS3Server } from '../../packages/storage/test/support/startS3Server.ts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
+import type { JobKind } from '@atelier/contracts';
 import { postJson } from '../support/api.ts';
-import { readStream } from '../support/sseClient.ts';
+import { clientFor, collectEvents } from '../support/jobEvents.ts';
 
 /* The whole media pipeline with production's storage: outputs go to an S3-protocol server through the AWS SDK. */
 let s3: RunningS3Server;
@@ -37,12 +38,12 @@ async function download(path: string): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
-async function submitAndRead(kind: string, prompt: string, params: Record<string, unknown>) {
+async function submitAndRead(kind: JobKind, prompt: string, params: Record<string, unknown>) {
   const started = performance.now();
-  const answer = await postJson<{ streamUrl: string }>(platform, user, `/api/generate/${kind}`, { prompt, params });
-  expect(answer.status).toBe(202);
+  const client = clientFor(platform, user);
+  const { job } = await client.submit(kind, { prompt, params });
   const arrivals = new Map<string, number>();
-  const events = await readStream(platform.baseUrl + answer.body.streamUrl, user.headers, {
+  const events = await collectEvents(client, job.id, {
     until: (event) => {
       if (!arrivals.has(event.type)) arrivals.set(event.type, performance.now() - started);
       return false;
@@ -100,12 +101,12 @@ describe('video', () => {
       CREATE TRIGGER test_slow_preview_key BEFORE UPDATE ON generation_jobs
         FOR EACH ROW EXECUTE FUNCTION test_slow_preview_key();`);
     try {
-      const answer = await postJson<{ streamUrl: string }>(platform, user, '/api/generate/video', {
+      const client = clientFor(platform, user);
+      const { job } = await client.submit('video', {
         prompt: 'a kite over dunes',
         params: { seconds: 1, fps: 12, width: 160, height: 120, seed: 5 },
       });
-      expect(answer.status).toBe(202);
-      const events = await readStream(platform.baseUrl + answer.body.streamUrl, user.headers, { until: (event) => event.type === 'preview' });
+      const events = await collectEvents(client, job.id, { until: (event) => event.type === 'preview' });
       const preview = events.at(-1)!;
       expect(preview.type).toBe('preview');
       const frame = await sharp(await download(preview.data.firstFrameUrl as string)).metadata();

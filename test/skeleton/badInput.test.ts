@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPT_MAX_LENGTH } from '@atelier/contracts';
 import { ledgerBalance } from '@atelier/db';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
+import { documentedFetch } from '../support/documentedAnswers.ts';
 
 let platform: TestPlatform;
 let alice: TestUser;
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => platform?.stop());
 
 async function post(path: string, body: string, headers: Record<string, string>) {
-  const response = await fetch(platform.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await documentedFetch(platform.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   return { status: response.status, body: (await response.json()) as { error: { code: string; message: string } } };
 }
 
@@ -66,7 +67,7 @@ describe('bad input is refused with a clear error and leaves nothing behind', ()
     expect(created.status).toBe(202);
     const { job } = (await created.json()) as { job: { id: string } };
     for (const path of [`/api/jobs/${job.id}`, `/api/generate/${job.id}/stream`, `/api/jobs/${job.id}/output`, '/api/jobs/not-a-uuid']) {
-      const response = await fetch(platform.baseUrl + path, { headers: alice.headers });
+      const response = await documentedFetch(platform.baseUrl + path, { headers: alice.headers });
       expect(response.status, path).toBe(404);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('job_not_found');
     }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import type { ApiServices } from './services.ts';
@@ -27,12 +27,18 @@ import { logUserOfEveryRequest } from './plugins/userLogContext.ts';
 import { registerMetrics } from './metrics/metricsEndpoint.ts';
 import { registerSecurityHeaders } from './plugins/securityHeaders.ts';
 import { rejectUnstorableJson } from './plugins/unstorableJson.ts';
+import { docsRoutes } from './routes/docsRoutes.ts';
 
 /** How often Node looks for sockets past their header or request timeout (its default, 30 s, would let one stay that much longer). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
+export interface BuildAppOptions {
+  /** Told of every route as it is added (the test that holds the API's document to the routes it serves). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
 /** The HTTP app, separate from `listen()`, so tests can `inject()` or listen on port 0. */
-export async function buildApp(services: ApiServices): Promise<FastifyInstance> {
+export async function buildApp(services: ApiServices, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     loggerInstance: services.log,
@@ -50,8 +56,10 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
     requestIdHeader: false,
     logController: new RequestLogController(),
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorateRequest('user', null);
   app.decorateRequest('apiKey', null);
+  app.decorateRequest('apiKeyToken', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -81,6 +89,7 @@ export async function buildApp(services: ApiServices): Promise<FastifyInstance> 
   await app.register(keyRoutes(services));
   await app.register(adminRoutes(services));
   await app.register(queueAdminRoutes(services));
+  await app.register(docsRoutes(services));
   // A catch-all GET: it takes only what no other route matches (the landing page, /app).
   await app.register(staticRoutes(services));
   return app;

@@ -16,8 +16,11 @@ const usage = `atelier — run and administer Atelier
                                                create a user and print their first API key (once)
   atelier users plan --email E --plan free|pro  set a user's plan as Stripe would; their waiting jobs
                                                move to its priority (needs REDIS_URL)
-  atelier keys create --email E [--json]       print a new API key for a user (once; the bare key
-                                               unless --json): KEY=$(npx atelier keys create --email E)
+  atelier keys create --email E [--scopes generate,read] [--cap N] [--json]
+                                               print a new API key for a user (once; the bare key
+                                               unless --json): KEY=$(npx atelier keys create --email E);
+                                               --scopes limits what it may do, --cap the credits it
+                                               may spend a month
   atelier credits grant-monthly [--period YYYY-MM]
                                                grant each user their plan's monthly credits once per
                                                month; safe to run from cron any number of times

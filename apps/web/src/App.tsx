@@ -5,6 +5,7 @@ import { Header } from './components/Header.tsx';
 import { SignInScreen } from './components/SignInScreen.tsx';
 import { CreatePage } from './pages/CreatePage.tsx';
 import { CreditsPage } from './pages/CreditsPage.tsx';
+import { KeysPage } from './pages/KeysPage.tsx';
 import { GalleryPage } from './pages/GalleryPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 
@@ -38,6 +39,7 @@ export function App() {
           <Route path="/" element={<CreatePage me={me.data} />} />
           <Route path="/gallery" element={<GalleryPage />} />
           <Route path="/credits" element={<CreditsPage me={me.data} />} />
+          <Route path="/keys" element={<KeysPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

@@ -51,3 +51,16 @@ export type SnapshotEvent = z.infer<typeof SnapshotEvent>;
 export const ResetEvent = z.object({ type: z.literal('reset'), reason: z.string() });
 
 export const isTerminalEvent = (event: JobEvent): boolean => event.type === 'status' && ['succeeded', 'failed', 'canceled'].includes(event.status);
+
+/** Everything the SSE endpoint sends: the job's events plus the endpoint's own `snapshot` and `reset`. */
+export const JobStreamEvent = z.discriminatedUnion('type', [
+  SnapshotEvent,
+  ResetEvent,
+  StatusEvent,
+  ProgressEvent,
+  PreviewEvent,
+  OutputEvent,
+  ErrorEvent,
+  QueueEvent,
+]);
+export type JobStreamEvent = z.infer<typeof JobStreamEvent>;

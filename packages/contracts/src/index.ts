@@ -8,3 +8,8 @@ export * from './uploads.ts';
 export * from './webhooks.ts';
 export * from './models/index.ts';
 export * from './workers.ts';
+export * from './apiKeys.ts';
+export * from './apiRequests.ts';
+export * from './apiAnswers.ts';
+export * from './apiRoutes.ts';
+export * from './openApiDocument.ts';

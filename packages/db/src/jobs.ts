@@ -52,17 +52,31 @@ export interface NewJob {
   /** The plan's limit on jobs waiting or running at once. */
   maxActiveJobs: number;
   webhook?: { url: string; events: string[] } | null;
+  /** The API key it comes through, whose monthly credit cap it must fit under; null for a session. */
+  apiKeyId?: string | null;
 }
 
-export type SubmitRefusal = 'insufficient_credits' | 'too_many_active_jobs';
+export type SubmitRefusal = 'insufficient_credits' | 'too_many_active_jobs' | 'key_spend_cap_reached';
+
+const keyMonth = `date_trunc('month', now() AT TIME ZONE 'UTC')::date`;
 
 const insertJobStatement = preparedStatement(
   'insert-job',
-  `WITH debit AS (
-     UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 AND active_jobs < $7 RETURNING id
+  `WITH u AS (
+     SELECT id FROM users WHERE id = $1 AND $11::uuid IS NOT NULL FOR UPDATE
+   ), k AS (
+     SELECT api_keys.id, monthly_credit_cap AS cap,
+            CASE WHEN spend_month = ${keyMonth} THEN month_spent ELSE 0 END AS spent
+     FROM api_keys, u WHERE api_keys.id = $11::uuid AND api_keys.user_id = u.id FOR UPDATE OF api_keys
+   ), debit AS (
+     UPDATE users SET credits = credits - $6 WHERE id = $1 AND credits >= $6 AND active_jobs < $7
+       AND ($11::uuid IS NULL OR EXISTS (SELECT 1 FROM k WHERE k.cap IS NULL OR k.spent + $6 <= k.cap))
+     RETURNING id
+   ), spend AS (
+     UPDATE api_keys SET month_spent = k.spent + $6, spend_month = ${keyMonth} FROM k, debit WHERE api_keys.id = k.id
    ), j AS (
-     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, webhook_url, webhook_events, model)
-     SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10 FROM debit RETURNING *
+     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, webhook_url, webhook_events, model, api_key_id)
+     SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10, $11::uuid FROM debit RETURNING *
    ), r AS (
      INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
      SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
@@ -74,9 +88,13 @@ const insertJobStatement = preparedStatement(
  * The job row and the reservation of its cost, in one statement (so one transaction and one
  * round trip). The debit's row lock serialises one user's concurrent submits, and its WHERE
  * is re-checked against the committed row, so neither the balance nor the active-job limit
- * can be overrun. When refused, nothing is written and the reason is returned.
+ * can be overrun. A submit through an API key also locks the key's row (after the user's, the
+ * order every statement that touches both keeps) and reads its month's spend as committed
+ * last, so two submits can never both fit under its monthly cap. When refused, nothing is
+ * written and the reason is returned.
  */
 export async function insertJobWithReservation(db: Queryable, job: NewJob): Promise<JobRow | SubmitRefusal> {
+  const apiKeyId = job.apiKeyId ?? null;
   const { rows } = await db.query<JobRow>(
     insertJobStatement([
       job.userId,
@@ -89,11 +107,22 @@ export async function insertJobWithReservation(db: Queryable, job: NewJob): Prom
       job.webhook?.url ?? null,
       job.webhook?.events ?? null,
       job.model,
+      apiKeyId,
     ]),
   );
   if (rows[0]) return rows[0];
+  if (apiKeyId !== null && (await keyCapRefuses(db, apiKeyId, job.cost))) return 'key_spend_cap_reached';
   const { rows: users } = await db.query<{ credits: number }>(`SELECT credits FROM users WHERE id = $1`, [job.userId]);
   return (users[0]?.credits ?? 0) < job.cost ? 'insufficient_credits' : 'too_many_active_jobs';
+}
+
+async function keyCapRefuses(db: Queryable, apiKeyId: string, cost: number): Promise<boolean> {
+  const { rows } = await db.query<{ refuses: boolean }>(
+    `SELECT monthly_credit_cap IS NOT NULL AND CASE WHEN spend_month = ${keyMonth} THEN month_spent ELSE 0 END + $2 > monthly_credit_cap AS refuses
+     FROM api_keys WHERE id = $1`,
+    [apiKeyId, cost],
+  );
+  return rows[0]?.refuses ?? false;
 }
 
 const findJobStatement = preparedStatement('find-job', `SELECT ${jobColumns()} FROM generation_jobs WHERE id = $1`);

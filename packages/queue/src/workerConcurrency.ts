@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import { MAX_WORKER_CONCURRENCY } from '@atelier/contracts';
+
+export { MAX_WORKER_CONCURRENCY };
 
 /**
  * An operator's runtime override of each worker's concurrency, kept in Redis so every worker
@@ -7,8 +10,6 @@ import type { Redis } from 'ioredis';
  * so it shares the queue's hash tag on Redis Cluster.
  */
 const key = (prefix: string) => `${prefix}:settings:worker-concurrency`;
-
-export const MAX_WORKER_CONCURRENCY = 256;
 
 export async function readWorkerConcurrency(redis: Redis, prefix: string): Promise<number | null> {
   const value = await redis.get(key(prefix));

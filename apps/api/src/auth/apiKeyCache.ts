@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
-import { findUserByApiKey, hashApiKey, type Pool, type User } from '@atelier/db';
+import { findUserByApiKey, hashApiKey, type ApiKeyUser, type Pool } from '@atelier/db';
 import { RefusalMemory } from '../plugins/refusalMemory.ts';
 
 const CHANNEL = 'atelier_auth';
@@ -29,10 +29,10 @@ const REFUSED_KEY_TTL_MS = 60_000;
  * key that way.
  */
 export class ApiKeyCache {
-  private readonly entries = new Map<string, { user: User; expiresAt: number }>();
+  private readonly entries = new Map<string, { user: ApiKeyUser; expiresAt: number }>();
   private readonly keysOfUser = new Map<string, Set<string>>();
   /** One lookup per key at a time: a client opening a hundred connections at once reads the database once. */
-  private readonly inFlight = new Map<string, Promise<User | null>>();
+  private readonly inFlight = new Map<string, Promise<ApiKeyUser | null>>();
   private readonly refused = new RefusalMemory<{ until: number }>();
   private readonly watchers = new Map<string, Set<() => void>>();
   /** Bumped by every notice: a lookup that started under an older one is not remembered. */
@@ -53,7 +53,7 @@ export class ApiKeyCache {
     if (this.ttlMs > 0) void this.listen();
   }
 
-  async userFor(key: string): Promise<User | null> {
+  async userFor(key: string): Promise<ApiKeyUser | null> {
     const id = hashApiKey(key).toString('base64');
     if (this.refused.get(id) !== null) return null;
     if (this.listener === null) return this.rememberRefusal(id, await findUserByApiKey(this.pool, key));
@@ -69,7 +69,7 @@ export class ApiKeyCache {
     return hit.user;
   }
 
-  private lookUpOnce(id: string, key: string): Promise<User | null> {
+  private lookUpOnce(id: string, key: string): Promise<ApiKeyUser | null> {
     let lookup = this.inFlight.get(id);
     if (!lookup) {
       lookup = this.lookUp(id, key).finally(() => this.inFlight.delete(id));
@@ -78,14 +78,14 @@ export class ApiKeyCache {
     return lookup;
   }
 
-  private async lookUp(id: string, key: string): Promise<User | null> {
+  private async lookUp(id: string, key: string): Promise<ApiKeyUser | null> {
     const generation = this.generation;
     const user = this.rememberRefusal(id, await findUserByApiKey(this.pool, key));
     if (user && this.listener !== null && generation === this.generation) this.remember(id, user);
     return user;
   }
 
-  private rememberRefusal(id: string, user: User | null): User | null {
+  private rememberRefusal(id: string, user: ApiKeyUser | null): ApiKeyUser | null {
     if (user === null) this.refused.remember(id, { until: Date.now() + REFUSED_KEY_TTL_MS });
     return user;
   }
@@ -127,7 +127,7 @@ export class ApiKeyCache {
     await listener?.end();
   }
 
-  private remember(id: string, user: User): void {
+  private remember(id: string, user: ApiKeyUser): void {
     if (this.entries.size >= MAX_ENTRIES) this.forgetAll();
     this.entries.set(id, { user, expiresAt: Date.now() + this.ttlMs });
     const keys = this.keysOfUser.get(user.id) ?? new Set<string>();

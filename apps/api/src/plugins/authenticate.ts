@@ -1,15 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@atelier/contracts';
-import { findUserBySession, type User } from '@atelier/db';
+import { findUserBySession, type ApiKeyGrant, type User } from '@atelier/db';
 import type { ApiServices } from '../services.ts';
 import { AuthCookies } from '../auth/authCookies.ts';
 import { assertSameOrigin } from '../auth/sameOrigin.ts';
+import { assertKeyScope } from './apiKeyScopes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
-    /** The API key the request was authenticated by; null for a session (or no user). */
-    apiKey: string | null;
+    /** The API key the request came with; null for a session. */
+    apiKey: ApiKeyGrant | null;
+    /** The API key itself, for a stream to check again when its owner changes; null for a session. */
+    apiKeyToken: string | null;
   }
 }
 
@@ -24,7 +27,8 @@ function bearerToken(header: string): string | null {
  * A preHandler: who is calling, by API key (`Authorization: Bearer`) or by session cookie,
  * in one query either way. A request that sends an Authorization header is judged by it
  * alone: a bad key is 401 even beside a good cookie. Cookie-authenticated writes must come
- * from this site's origin (403 `csrf_rejected`). No credentials is 401; a disabled account 403.
+ * from this site's origin (403 `csrf_rejected`). No credentials is 401; a disabled account 403;
+ * an API key without the scope the route needs 403 `api_key_scope_missing`.
  * Credentials that name nobody are counted per client address (`services.authFailures`): past
  * the limit that address is refused with 429 before anything is looked up.
  */
@@ -37,11 +41,16 @@ export function requireUser(services: ApiServices) {
     const sessionId = request.cookies[cookies.session];
     if (authorization === undefined && !sessionId) throw new AppError('unauthenticated');
     services.authFailures.assertAllowed(request.ip, reply);
-    let user: User | null;
+    let user: User | null = null;
     if (authorization !== undefined) {
       const token = bearerToken(authorization);
-      user = token === null ? null : await services.authCache.userFor(token);
-      if (user) request.apiKey = token;
+      const keyUser = token === null ? null : await services.authCache.userFor(token);
+      if (keyUser) {
+        const { apiKey, ...owner } = keyUser;
+        user = owner;
+        request.apiKey = apiKey;
+        request.apiKeyToken = token;
+      }
     } else {
       user = await findUserBySession(services.pool, sessionId!);
       if (user) assertSameOrigin(request, siteOrigin);
@@ -52,6 +61,7 @@ export function requireUser(services: ApiServices) {
     }
     if (user.disabledAt) throw new AppError('account_disabled');
     request.user = user;
+    if (request.apiKey) assertKeyScope(request, request.apiKey);
   };
 }
 

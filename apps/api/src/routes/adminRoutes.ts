@@ -1,16 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { DeadLetterQuery } from '@atelier/contracts';
 import { createDeadLetterQueue } from '@atelier/queue';
 import { requireAdmin } from '../plugins/requireAdmin.ts';
 import type { ApiServices } from '../services.ts';
 import { jobView } from '../jobView.ts';
 import { listDeadLetterJobs, retryAllDeadLetters, retryDeadLetter, type DeadLetterDeps } from '@atelier/operations';
 import { parseId } from './params.ts';
-
-const DeadLetterQuery = z.object({
-  start: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
 
 /**
  * The dead-letter queue, for admins (ADMIN_EMAILS, see requireAdmin):

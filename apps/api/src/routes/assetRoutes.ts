@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError, JobKind } from '@atelier/contracts';
+import { AppError, AssetQuery } from '@atelier/contracts';
 import { decodeCursor, deleteAssetForUser, findAssetForUser, findAssetLineage, findAssetRecipe, listAssetsForUser } from '@atelier/db';
 import { jobPrefix } from '@atelier/storage';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
 import { assetView } from './assetView.ts';
-import { PageQuery, parseId } from './params.ts';
+import { parseId } from './params.ts';
 
-const AssetQuery = PageQuery.extend({ kind: JobKind.optional() });
 const AssetFile = z.enum(['content', 'poster']);
 
 export function assetRoutes(services: ApiServices) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, JobKind } from '@atelier/contracts';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import { SubmitLimits } from '../plugins/submitLimits.ts';
@@ -6,6 +6,7 @@ import type { ApiServices } from '../services.ts';
 import { submitGeneration } from '../services/submitGeneration.ts';
 import { streamJobEvents } from '../sse/streamJobEvents.ts';
 import { parseId } from './params.ts';
+import { preferWait } from './preferWait.ts';
 
 /** Printable ASCII up to 255 characters, as the IETF draft for the header suggests. */
 function idempotencyKey(header: string | string[] | undefined): string | null {
@@ -13,6 +14,13 @@ function idempotencyKey(header: string | string[] | undefined): string | null {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value || !/^[\x21-\x7e]{1,255}$/.test(value)) throw new AppError('validation_failed', 'Idempotency-Key: 1 to 255 printable ASCII characters');
   return value;
+}
+
+/** Aborts when the connection closes before the answer is sent (the client stopped waiting). */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const gone = new AbortController();
+  reply.raw.once('close', () => reply.raw.writableFinished || gone.abort());
+  return gone.signal;
 }
 
 export function generateRoutes(services: ApiServices) {
@@ -32,6 +40,7 @@ export function generateRoutes(services: ApiServices) {
     app.post<{ Params: { kind: string } }>('/api/generate/:kind', async (request, reply) => {
       const kind = JobKind.safeParse(request.params.kind);
       if (!kind.success) throw new AppError('unknown_kind', `Unknown kind "${request.params.kind}"; use one of ${JobKind.options.join(', ')}.`);
+      const waitSeconds = preferWait(request.headers.prefer);
       // Only for a known kind, so a mistyped URL spends nothing.
       await limits.enforce(currentUser(request).id, reply);
       const result = await submitGeneration(services, {
@@ -40,7 +49,10 @@ export function generateRoutes(services: ApiServices) {
         body: request.body,
         requestId: request.id,
         idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
+        apiKeyId: request.apiKey?.id ?? null,
+        wait: waitSeconds === null ? undefined : { seconds: waitSeconds, signal: clientGone(reply) },
       });
+      if (waitSeconds !== null) reply.header('preference-applied', `wait=${waitSeconds}`);
       return reply.status(result.statusCode).send(result.body);
     });
 

@@ -12,7 +12,4 @@ export function parseId(value: unknown, notFound: ErrorCode): string {
   return parsed.data;
 }
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export { PageQuery } from '@atelier/contracts';

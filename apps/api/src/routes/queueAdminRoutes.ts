@@ -1,23 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import {
-  liveWorkers,
-  MAX_WORKER_CONCURRENCY,
-  planOfPriority,
-  queuePriorities,
-  readQueueTotals,
-  readWorkerConcurrency,
-  writeWorkerConcurrency,
-} from '@atelier/queue';
+import { WorkerConcurrencyBody } from '@atelier/contracts';
+import { liveWorkers, planOfPriority, queuePriorities, readQueueTotals, readWorkerConcurrency, writeWorkerConcurrency } from '@atelier/queue';
 import { listJobsWaitingForModels } from '@atelier/db';
 import { requireAdmin } from '../plugins/requireAdmin.ts';
 import type { ApiServices } from '../services.ts';
 import { waitingForWorker } from '../queue/queuePositionTicker.ts';
-
-const ConcurrencyBody = z.strictObject({
-  /** Jobs each worker process runs at once; null goes back to each worker's WORKER_CONCURRENCY. */
-  perWorker: z.number().int().min(1).max(MAX_WORKER_CONCURRENCY).nullable(),
-});
 
 /**
  * Operating the generation queues (one per model), for admins (ADMIN_EMAILS):
@@ -85,7 +72,7 @@ export function queueAdminRoutes(services: ApiServices) {
     });
 
     app.put('/api/admin/queue/concurrency', async (request) => {
-      const { perWorker } = ConcurrencyBody.parse(request.body);
+      const { perWorker } = WorkerConcurrencyBody.parse(request.body);
       await writeWorkerConcurrency(redis, config.QUEUE_PREFIX, perWorker);
       request.log.info({ per_worker: perWorker }, 'admin set worker concurrency');
       return { workerConcurrency: { override: perWorker } };

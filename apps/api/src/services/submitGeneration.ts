@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { AppError, costOfFormula, parseGenerateBody, plans, requestedModel, type Catalog, type CatalogModel, type JobKind } from '@atelier/contracts';
+import {
+  AppError,
+  costOfFormula,
+  isTerminal,
+  parseGenerateBody,
+  plans,
+  requestedModel,
+  type Catalog,
+  type CatalogModel,
+  type JobKind,
+} from '@atelier/contracts';
 import {
   claimIdempotencyKey,
   discardUnqueuedJob,
@@ -14,6 +24,7 @@ import { enqueueGeneration } from '@atelier/queue';
 import { checkWebhookUrl } from '@atelier/webhooks';
 import type { ApiServices } from '../services.ts';
 import { jobStreamPath, jobView } from '../jobView.ts';
+import { awaitTerminalJob } from './awaitTerminalJob.ts';
 
 export interface SubmitResult {
   statusCode: number;
@@ -26,6 +37,10 @@ interface SubmitRequest {
   body: unknown;
   requestId: string;
   idempotencyKey: string | null;
+  /** The API key it comes through (its monthly cap applies); null for a session. */
+  apiKeyId?: string | null;
+  /** `Prefer: wait=N`: hold the answer up to N seconds for the job to finish, until `signal` aborts. */
+  wait?: { seconds: number; signal: AbortSignal };
 }
 
 /** Keys sorted at every level, so `{a,b}` and `{b,a}` are one request. */
@@ -67,6 +82,7 @@ async function createJob(db: Queryable, request: SubmitRequest, { model, prompt,
     cost: costOfFormula(request.kind, model.priceFormula, prompt, params),
     maxActiveJobs: plan.maxActiveJobs,
     webhook,
+    apiKeyId: request.apiKeyId ?? null,
   });
   if (typeof job === 'string') throw new AppError(job);
   return job;
@@ -92,7 +108,9 @@ export async function submitGeneration(services: ApiServices, request: SubmitReq
     await discardUnqueuedJob(services.pool, created.id);
     throw new AppError('queue_unavailable');
   }
-  return { statusCode: 202, body: acceptedBody(created) };
+  if (!request.wait) return { statusCode: 202, body: acceptedBody(created) };
+  const job = await awaitTerminalJob(services, created, request.wait.seconds, request.wait.signal);
+  return { statusCode: isTerminal(job.status) ? 201 : 202, body: acceptedBody(job) };
 }
 
 /** The new job, or the stored answer to the first request with this key. */

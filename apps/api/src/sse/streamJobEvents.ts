@@ -80,7 +80,7 @@ async function openStream(
 
   const stream = new JobStream(services, sse, seat, jobId, job.model, { request_id: request.id, user_id: job.userId, job_id: jobId });
   reply.raw.on('close', () => stream.close());
-  if (request.apiKey !== null) stream.watchKey(job.userId, request.apiKey);
+  if (request.apiKeyToken !== null) stream.watchKey(job.userId, request.apiKeyToken);
 
   try {
     const stop = await services.events.follow(jobId, cursor, stream);

@@ -1,7 +1,7 @@
 import { ApiError, badResponse, errorFromResponse, networkError } from './errors.ts';
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** `none`: the answer's body is not read (e.g. sign-out, which may redirect). */
   expect?: 'json' | 'none';
@@ -15,8 +15,8 @@ export interface RequestOptions {
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body, expect = 'json', signal } = options;
   const headers: Record<string, string> = { accept: 'application/json' };
-  // Every POST carries a JSON body (an empty object at least): the API accepts JSON only.
-  const payload = method === 'POST' ? JSON.stringify(body ?? {}) : undefined;
+  // Every POST and PATCH carries a JSON body (an empty object at least): the API accepts JSON only.
+  const payload = method === 'POST' || method === 'PATCH' ? JSON.stringify(body ?? {}) : undefined;
   if (payload !== undefined) headers['content-type'] = 'application/json';
 
   let response: Response;

@@ -24,6 +24,7 @@ export function Header({ me }: { me: Me | null }) {
             </NavLink>
             <NavLink to="/gallery">Gallery</NavLink>
             <NavLink to="/credits">Credits</NavLink>
+            <NavLink to="/keys">API keys</NavLink>
           </nav>
           <div className="account">
             <span className={`plan plan-${me.plan}`} title="Your plan">
