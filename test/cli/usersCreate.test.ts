@@ -27,7 +27,7 @@ async function atelier(...args: string[]): Promise<{ code: number; stdout: strin
 
 describe('atelier users create', () => {
   it('with an email that already has an account: says so and how to make a key, exits non-zero, no database error', async () => {
-    const first = await atelier('users', 'create', '--email', 'twice@example.com');
+    const first = await atelier('users', 'create', '--email', 'twice@example.com', '--json');
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ email: 'twice@example.com', apiKey: expect.stringMatching(/^atl_/) });
 

@@ -21,19 +21,22 @@ afterAll(async () => {
 });
 
 describe('a worker missing the programs its engines run', () => {
-  it('names what to install at start, refuses voice jobs with the reason and a refund, and still makes images', async () => {
+  it('names what to install at start, serves none of the models it cannot run (their jobs wait for a worker that can), and still makes images', async () => {
+    const voiceModel = platform.defaultModel('voice');
     const worker = await platform.startWorker({ PATH: emptyPath });
     const startOutput = platform.outputOf(worker);
-    expect(startOutput).toContain('cannot run voice jobs');
+    expect(startOutput).toContain(`cannot run ${voiceModel}`);
     expect(startOutput).toContain('sudo apt-get install -y espeak-ng ffmpeg');
-
-    const voice = await submit(platform.baseUrl, user, 'voice', { prompt: 'hello there' });
-    const refused = await waitForStatus(platform, voice.id, ['succeeded', 'failed']);
-    expect(refused).toMatchObject({ status: 'failed', error_code: 'engine_unavailable', attempts: 1 });
-    const moves = await creditMovesOf(platform, voice.id);
-    expect(moves.map((move) => move.kind).sort()).toEqual(['refund', 'reserve']);
 
     const image = await submit(platform.baseUrl, user, 'image', quickImage);
     expect((await waitForStatus(platform, image.id, ['succeeded', 'failed'])).status).toBe('succeeded');
+    const voice = await submit(platform.baseUrl, user, 'voice', { prompt: 'hello there' });
+    const models = (await (await fetch(`${platform.baseUrl}/api/models`)).json()) as { items: { id: string; available: boolean }[] };
+    expect(models.items.find((model) => model.id === voiceModel)?.available).toBe(false);
+    expect(models.items.find((model) => model.id === platform.defaultModel('image'))?.available).toBe(true);
+    // Never taken, so never failed or charged: it waits, queued and reserved.
+    const { rows } = await platform.pool.query('SELECT status, attempts FROM generation_jobs WHERE id = $1', [voice.id]);
+    expect(rows[0]).toEqual({ status: 'queued', attempts: 0 });
+    expect((await creditMovesOf(platform, voice.id)).map((move) => move.kind)).toEqual(['reserve']);
   });
 });

@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { ConfigError, createLogger, loadConfigOrExit, tellParentReady } from '@atelier/config';
 import { generationQueueName, queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
-import { createEngines, refusingUnavailable, runnableModels, unavailableModels, type Engines } from '@atelier/engines';
+import { createEngines, withoutUnavailable, runnableModels, unavailableModels, type Engines } from '@atelier/engines';
 import { checkEvictionPolicy, createDeadLetterQueue, createRedis, GenerationQueues, onCancel } from '@atelier/queue';
 import { setImageThreadsPerPicture } from '@atelier/media';
 import { createObjectStore } from '@atelier/storage';
@@ -50,10 +50,14 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
   const served = enginesOrExit(config);
   const workerId = makeWorkerId();
   const log = createLogger('worker', config.LOG_LEVEL, { worker_id: workerId });
-  // Said at start, not when a job fails halfway: a model whose programs are missing is refused.
+  // Said at start, not when a job fails halfway: a model whose programs are missing is not served here.
   const unavailable = await unavailableModels(config.ATELIER_MODELS, [...served.keys()]);
-  for (const { model, message } of unavailable) log.error({ model }, `cannot run ${message}; refusing ${model} jobs until then`);
-  const engines = refusingUnavailable(served, unavailable);
+  for (const { model, message } of unavailable) log.error({ model }, `cannot run ${message}; not serving it`);
+  const engines = withoutUnavailable(served, unavailable);
+  if (engines.size === 0) {
+    log.fatal('this worker can run none of its models: install what is named above');
+    process.exit(78);
+  }
   setImageThreadsPerPicture(config.SHARP_CONCURRENCY);
   const logRedisError = (role: string) => (error: Error) => log.warn({ err: error, role }, 'redis connection error');
 

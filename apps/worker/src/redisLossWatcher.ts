@@ -22,7 +22,8 @@ export function watchForRedisLoss(redis: Redis, prefix: string, intervalMs: numb
     busy = true;
     try {
       if (await redisDataLost(redis, prefix)) {
-        log.warn('redis has lost the queue (sentinel gone): putting every unfinished job back');
+        // A new Redis looks the same as an emptied one; the reconciler warns if it had jobs to put back.
+        log.info('no queue data sentinel in Redis (new or emptied): checking that every unfinished job is queued');
         await markRedisData(redis, prefix);
         owed = true;
       }

@@ -56,7 +56,6 @@ export const errorCodes = {
   // Job failures: stored on the job row and sent as SSE `error` events.
   output_too_large: { status: 400, message: 'The output would be larger than 4096 px a side.' },
   engine_failed: { status: 500, message: 'The generation engine failed.' },
-  engine_unavailable: { status: 503, message: 'This worker cannot run this kind of job: a program it needs is not installed.' },
   invalid_output: { status: 500, message: 'The engine produced an invalid file.' },
   content_policy: { status: 400, message: 'The prompt was refused by the content policy.' },
   provider_rate_limited: { status: 503, message: 'The provider is rate limiting; the job will retry.' },

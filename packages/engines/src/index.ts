@@ -21,4 +21,4 @@ export { createEsrganEngine, type EsrganEngineOptions } from './upscale/esrganEn
 export { createEsrganPool, type EsrganPool, type EsrganPoolOptions } from './upscale/esrganPool.ts';
 export type { EsrganScale } from './upscale/esrganScale.ts';
 export { MAX_OUTPUT_SIDE } from './upscale/outputSizeLimit.ts';
-export { toolsNeeded, unavailableModels, refusingUnavailable, type UnavailableModel } from './requiredTools.ts';
+export { toolsNeeded, unavailableModels, withoutUnavailable, type UnavailableModel } from './requiredTools.ts';

@@ -1,6 +1,5 @@
-import { JobError, type Catalog, type EngineName, type JobKind } from '@atelier/contracts';
+import type { Catalog, EngineName, JobKind } from '@atelier/contracts';
 import { installHint, missingTools, type Tool } from '@atelier/media';
-import type { Engine } from './types.ts';
 import type { Engines } from './registry.ts';
 
 /**
@@ -41,26 +40,15 @@ export async function unavailableModels(catalog: Catalog, modelIds: readonly str
   );
   return found
     .filter(({ missing }) => missing.length > 0)
-    .map((entry) => ({ ...entry, message: `${entry.model} needs ${entry.missing.join(', ')}: ${installHint(entry.missing)}` }));
+    .map((entry) => ({ ...entry, message: `${entry.model}: it needs ${entry.missing.join(', ')} (${installHint(entry.missing)})` }));
 }
 
 /**
- * The engines, with each unavailable model's replaced by one that refuses its jobs at once
- * (not retried, credits refunded, the reason on the card) instead of failing halfway through.
+ * The engines without the unavailable models'. With one queue per model, a worker that cannot
+ * run a model does better not to take its jobs at all than to fail them: they wait (their
+ * stream says for what) until a worker that can run them takes them.
  */
-export function refusingUnavailable(engines: Engines, unavailable: readonly UnavailableModel[]): Engines {
-  const refusing = new Map(engines);
-  for (const { model, message } of unavailable) {
-    const engine = engines.get(model);
-    if (!engine) continue;
-    const refusal: Engine = {
-      kind: engine.kind,
-      name: engine.name,
-      generate: async () => {
-        throw new JobError('engine_unavailable', `This worker cannot run ${message}`);
-      },
-    };
-    refusing.set(model, refusal);
-  }
-  return refusing;
+export function withoutUnavailable(engines: Engines, unavailable: readonly UnavailableModel[]): Engines {
+  const refused = new Set(unavailable.map(({ model }) => model));
+  return new Map([...engines].filter(([model]) => !refused.has(model)));
 }

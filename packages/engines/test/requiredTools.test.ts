@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtInCatalog, JobError } from '@atelier/contracts';
-import { createEngines, refusingUnavailable, toolsNeeded, unavailableModels } from '@atelier/engines';
+import { builtInCatalog } from '@atelier/contracts';
+import { createEngines, withoutUnavailable, toolsNeeded, unavailableModels } from '@atelier/engines';
 
 const catalog = builtInCatalog();
 const models = { image: catalog.defaultOf('image').id, video: catalog.defaultOf('video').id, voice: catalog.defaultOf('voice').id };
@@ -38,18 +38,10 @@ describe('the programs each engine needs', () => {
     expect(voice.message).toContain('espeak-ng');
   });
 
-  it('an unavailable model refuses its jobs at once, not to be retried; the others are untouched', async () => {
+  it('an unavailable model is not served; the others are untouched', async () => {
     const engines = createEngines(catalog, localModels, {});
-    const unavailable = await unavailableModels(catalog, localModels, { PATH: emptyPath });
-    const refusing = refusingUnavailable(engines, unavailable);
-    expect(refusing.get(models.image)).toBe(engines.get(models.image));
-    const signal = new AbortController().signal;
-    const refused = await refusing
-      .get(models.voice)!
-      .generate({ prompt: 'hello', params: {} as never }, { signal, progress: () => undefined, preview: async () => undefined })
-      .catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(JobError);
-    expect(refused).toMatchObject({ code: 'engine_unavailable', retryable: false });
-    expect((refused as JobError).message).toContain('espeak-ng');
+    const served = withoutUnavailable(engines, await unavailableModels(catalog, localModels, { PATH: emptyPath }));
+    expect([...served.keys()]).toEqual([models.image]);
+    expect(served.get(models.image)).toBe(engines.get(models.image));
   });
 });
