@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes, errorCodes, type ApiRoute } from '@atelier/contracts';
+import { apiRoutes, errorCodes, fastifyPath, type ApiRoute } from '@atelier/contracts';
 import { buildApp } from '@atelier/api';
 import { Registry } from 'prom-client';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
@@ -23,8 +23,9 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.stop());
 
-/** Fastify's `/api/jobs/:id` as OpenAPI spells it; `/files/*` is the store's key. */
-const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}').replace(/\/\*$/, '/{key}');
+/** Fastify's `/api/jobs/:id` as OpenAPI spells it; a `/*` is the parameter its route names as the rest of the path. */
+const openApiPaths = new Map(apiRoutes.map((route) => [fastifyPath(route), route.path]));
+const openApiPath = (url: string) => openApiPaths.get(url) ?? url.replace(/:(\w+)/g, '{$1}');
 
 /** Not API routes: the landing page and web app behind the catch-all, and the docs page's own files. */
 const pages = (url: string) => url === '*' || (url.startsWith('/api/docs/') && url !== '/api/docs');

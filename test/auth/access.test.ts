@@ -74,14 +74,19 @@ const routes = (): Route[] => [
   { method: 'GET', path: `/api/jobs/${bobs.job}/preview`, resource: 'job', owner: 302 },
   { method: 'GET', path: `/api/jobs/${bobs.job}/poster`, resource: 'job', owner: 302 },
   { method: 'GET', path: `/api/generate/${bobs.job}/stream`, resource: 'job' },
+  { method: 'GET', path: `/api/jobs/${bobs.job}/webhooks`, resource: 'job', owner: 200 },
   { method: 'DELETE', path: `/api/jobs/${bobs.job}`, resource: 'job' },
   { method: 'POST', path: '/api/generate/image', body: { prompt: 'a cat' } },
   { method: 'GET', path: '/api/assets', owner: 200 },
   { method: 'GET', path: `/api/assets/${bobs.asset}`, resource: 'asset', owner: 200 },
+  { method: 'GET', path: `/api/assets/${bobs.asset}/lineage`, resource: 'asset', owner: 200 },
   { method: 'GET', path: `/api/assets/${bobs.asset}/content`, resource: 'asset', owner: 302 },
   { method: 'GET', path: `/api/assets/${bobs.asset}/poster`, resource: 'asset', owner: 302 },
   { method: 'DELETE', path: `/api/assets/${bobs.asset}`, resource: 'asset' },
+  { method: 'POST', path: '/api/uploads', body: {}, owner: 415 },
   { method: 'GET', path: '/api/credits', owner: 200 },
+  { method: 'GET', path: '/api/webhooks/secret', owner: 200 },
+  { method: 'POST', path: '/api/webhooks/secret/rotate', body: {}, owner: 200 },
   { method: 'GET', path: '/api/keys', owner: 200 },
   { method: 'POST', path: '/api/keys', body: {} },
   { method: 'PATCH', path: `/api/keys/${bobs.key}`, body: { scopes: ['read'] }, resource: 'key' },
@@ -92,6 +97,8 @@ const routes = (): Route[] => [
   { method: 'POST', path: '/api/admin/dlq/retry-all', body: {}, owner: 403 },
   { method: 'POST', path: `/api/admin/dlq/${bobs.job}/retry`, body: {}, owner: 403 },
   { method: 'GET', path: '/api/admin/queue', owner: 403 },
+  { method: 'GET', path: '/api/admin/workers', owner: 403 },
+  { method: 'GET', path: '/api/admin/queue/unserved', owner: 403 },
   { method: 'POST', path: '/api/admin/queue/pause', body: {}, owner: 403 },
   { method: 'POST', path: '/api/admin/queue/resume', body: {}, owner: 403 },
   { method: 'PUT', path: '/api/admin/queue/concurrency', body: { perWorker: 2 }, owner: 403 },
@@ -99,7 +106,7 @@ const routes = (): Route[] => [
 
 /**
  * Routes anyone may call: health, metrics (for the scraper; kept off the public load balancer),
- * public prices and queue estimates, the signed webhook, sign-in itself, signed file links,
+ * public prices, queue estimates and the model catalog, the signed webhook, sign-in itself, signed file links,
  * the API reference.
  */
 const PUBLIC = new Set([
@@ -108,6 +115,9 @@ const PUBLIC = new Set([
   'GET /readyz',
   'GET /api/pricing',
   'GET /api/queue',
+  // The model catalog (`/api/models*` is Fastify's wildcard route for one model, whose id holds slashes).
+  'GET /api/models',
+  'GET /api/models*',
   'POST /api/billing/webhook',
   'GET /auth/google',
   'GET /auth/google/callback',

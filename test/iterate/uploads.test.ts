@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import { isBlurhashValid } from 'blurhash';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentedFetch } from '../support/documentedAnswers.ts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -23,7 +24,7 @@ interface Answer {
 async function upload(user: TestUser, data: Buffer, name = 'picture.png', type = 'image/png', field = 'file'): Promise<Answer> {
   const form = new FormData();
   form.append(field, new Blob([new Uint8Array(data)], { type }), name);
-  const response = await fetch(`${platform.baseUrl}/api/uploads`, { method: 'POST', headers: user.headers, body: form });
+  const response = await documentedFetch(`${platform.baseUrl}/api/uploads`, { method: 'POST', headers: user.headers, body: form });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
@@ -109,7 +110,7 @@ describe('POST /api/uploads', () => {
       expect({ name, status: got, code: body.error?.code }).toEqual({ name, status, code });
       expect(body.error?.message.length).toBeGreaterThan(0);
     }
-    const json = await fetch(`${platform.baseUrl}/api/uploads`, {
+    const json = await documentedFetch(`${platform.baseUrl}/api/uploads`, {
       method: 'POST',
       headers: { ...mallory.headers, 'content-type': 'application/json' },
       body: '{}',
@@ -124,20 +125,20 @@ describe('POST /api/uploads', () => {
     const asset = body.asset!;
     expect(asset.contentType).toBe('image/webp');
     for (const path of [`/api/assets/${asset.id}`, `/api/assets/${asset.id}/content`, `/api/assets/${asset.id}/lineage`]) {
-      const response = await fetch(platform.baseUrl + path, { headers: mallory.headers, redirect: 'manual' });
+      const response = await documentedFetch(platform.baseUrl + path, { headers: mallory.headers, redirect: 'manual' });
       expect({ path, status: response.status }).toEqual({ path, status: 404 });
     }
-    const own = await fetch(`${platform.baseUrl}/api/assets/${asset.id}`, { headers: alice.headers });
+    const own = await documentedFetch(`${platform.baseUrl}/api/assets/${asset.id}`, { headers: alice.headers });
     expect(await own.json()).toMatchObject({ asset: { id: asset.id, source: 'upload' }, recipe: null });
 
     const filesBefore = await storedFiles();
-    expect((await fetch(`${platform.baseUrl}/api/assets/${asset.id}`, { method: 'DELETE', headers: mallory.headers })).status).toBe(404);
-    expect((await fetch(`${platform.baseUrl}/api/assets/${asset.id}`, { method: 'DELETE', headers: alice.headers })).status).toBe(204);
+    expect((await documentedFetch(`${platform.baseUrl}/api/assets/${asset.id}`, { method: 'DELETE', headers: mallory.headers })).status).toBe(404);
+    expect((await documentedFetch(`${platform.baseUrl}/api/assets/${asset.id}`, { method: 'DELETE', headers: alice.headers })).status).toBe(204);
     expect(await storedFiles()).toHaveLength(filesBefore.length - 1);
   });
 
   it('needs a signed-in user', async () => {
-    const response = await fetch(`${platform.baseUrl}/api/uploads`, { method: 'POST', body: new FormData() });
+    const response = await documentedFetch(`${platform.baseUrl}/api/uploads`, { method: 'POST', body: new FormData() });
     expect(response.status).toBe(401);
   });
 });

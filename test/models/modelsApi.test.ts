@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelView } from '@atelier/contracts';
 import { getJson, postJson } from '../support/api.ts';
 import { catalogFile } from '../support/catalogFiles.ts';
+import { documentedFetch } from '../support/documentedAnswers.ts';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
 import { readStream } from '../support/sseClient.ts';
 import { historyOf, waitForStatus } from '../reliability/support/jobs.ts';
@@ -32,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
-const listModels = async () => ((await (await fetch(`${platform.baseUrl}/api/models`)).json()) as { items: ModelView[] }).items;
+const listModels = async () => ((await (await documentedFetch(`${platform.baseUrl}/api/models`)).json()) as { items: ModelView[] }).items;
 
 describe('GET /api/models', () => {
   it('lists the built-in and configured models without sign-in, one default per kind, each with its params schema and price', async () => {
@@ -49,13 +50,13 @@ describe('GET /api/models', () => {
   });
 
   it('gives one model by the rest of the path (or an encoded slash), and 404 model_not_found for an unknown or hidden one', async () => {
-    const plain = await fetch(`${platform.baseUrl}/api/models/${GPT_IMAGE}`);
+    const plain = await documentedFetch(`${platform.baseUrl}/api/models/${GPT_IMAGE}`);
     expect(plain.status).toBe(200);
     expect(((await plain.json()) as ModelView).id).toBe(GPT_IMAGE);
-    const encoded = await fetch(`${platform.baseUrl}/api/models/openai%2Fgpt-image-1`);
+    const encoded = await documentedFetch(`${platform.baseUrl}/api/models/openai%2Fgpt-image-1`);
     expect(((await encoded.json()) as ModelView).id).toBe(GPT_IMAGE);
     for (const id of ['nobody/nothing', 'atelier/instant-test-image']) {
-      const missing = await fetch(`${platform.baseUrl}/api/models/${id}`);
+      const missing = await documentedFetch(`${platform.baseUrl}/api/models/${id}`);
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('model_not_found');
     }

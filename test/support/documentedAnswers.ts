@@ -1,9 +1,9 @@
-import { apiRoutes, documentedErrorCodes, ErrorAnswer, type ApiRoute } from '@atelier/contracts';
+import { apiRoutes, documentedErrorCodes, ErrorAnswer, fastifyPath, type ApiRoute } from '@atelier/contracts';
 
-/** `/api/jobs/{id}` → a pattern for `/api/jobs/<uuid>`. Files keys hold slashes. */
+/** `/api/jobs/{id}` → a pattern for `/api/jobs/<uuid>`; a rest-of-path parameter (`/files/{key}`) holds slashes. */
 const routePatterns = apiRoutes.map((route) => ({
   route,
-  pattern: new RegExp(`^${route.path.replace(/\{key\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  pattern: new RegExp(`^${fastifyPath(route).replace(/:\w+/g, '[^/]+').replace('*', '.+')}$`),
 }));
 
 export function documentedRoute(method: string, pathname: string): ApiRoute | undefined {
@@ -27,6 +27,8 @@ async function assertDocumentedAnswer(method: string, url: string, status: numbe
   if (!route) throw new Error(`${method} ${pathname} is not in the API's route table (packages/contracts/src/apiRoutes.ts)`);
   const where = `${method} ${route.path} → ${status}`;
   if (status >= 400) {
+    // A sign-in refusal shown to a browser: the page carries no code to check.
+    if (route.errorPages && (headers.get('content-type') ?? '').startsWith('text/html')) return;
     const body = ErrorAnswer.safeParse(await json());
     if (!body.success) throw new Error(`${where}: the error body does not match the documented Error: ${body.error.message}`);
     if (!documentedErrorCodes(route).includes(body.data.error.code))

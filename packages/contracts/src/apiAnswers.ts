@@ -3,6 +3,10 @@ import { errorCodes, type ErrorCode } from './errors.ts';
 import { JobKind, JobView } from './jobs.ts';
 import { ApiKeyView } from './apiKeys.ts';
 import { Plan } from './plans.ts';
+import { AssetRecipe, AssetView, LineageEntryView } from './assets.ts';
+import { ModelView } from './models/modelView.ts';
+import { WebhookEventView } from './webhooks.ts';
+import { WorkerAnnouncement } from './workers.ts';
 
 /**
  * The shapes of the API's answers: what `/api/openapi.json` documents, what the typed client
@@ -19,24 +23,19 @@ export const JobAnswer = z.object({ job: JobView });
 export const JobPage = z.object({ items: z.array(JobView), nextCursor: z.string().nullable() });
 export type JobPage = z.infer<typeof JobPage>;
 
-export const AssetView = z.object({
-  id: z.string().uuid(),
-  jobId: z.string().uuid(),
-  kind: JobKind,
-  url: z.string(),
-  posterUrl: z.string().nullable(),
-  contentType: z.string(),
-  bytes: z.number().int(),
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
-  durationSeconds: z.number().nullable(),
-  blurhash: z.string().nullable(),
-  peaks: z.array(z.number()).nullable(),
-  prompt: z.string(),
-  createdAt: z.string(),
+export const AssetAnswer = z.object({ asset: AssetView, recipe: AssetRecipe.nullable().describe('What made it; null for an upload.') });
+export type AssetAnswer = z.infer<typeof AssetAnswer>;
+export const UploadAnswer = z.object({ asset: AssetView });
+export type UploadAnswer = z.infer<typeof UploadAnswer>;
+export const LineageAnswer = z.object({
+  asset: AssetView,
+  ancestors: z.array(LineageEntryView).describe('Its parent, the parent’s parent …, nearest first.'),
+  descendants: z.array(LineageEntryView).describe('The assets of every job made from it, and theirs, breadth first.'),
 });
-export type AssetView = z.infer<typeof AssetView>;
-export const AssetAnswer = z.object({ asset: AssetView });
+export type LineageAnswer = z.infer<typeof LineageAnswer>;
+
+export const ModelList = z.object({ items: z.array(ModelView) });
+export type ModelList = z.infer<typeof ModelList>;
 export const AssetPage = z.object({ items: z.array(AssetView), nextCursor: z.string().nullable() });
 
 export const CreditTransactionView = z.object({
@@ -63,7 +62,10 @@ export const MeAnswer = z.object({
   avatarUrl: z.string().nullable(),
   plan: Plan,
   credits: z.number().int(),
+  /** Without billing configured the web app offers no upgrade that would only answer `billing_not_configured`. */
+  upgradeAvailable: z.boolean().describe('Pro can be bought on this server (`POST /api/billing/checkout`).'),
 });
+export type MeAnswer = z.infer<typeof MeAnswer>;
 
 export const CreatedApiKeyAnswer = z.object({ key: z.string().describe('The key itself: shown in this answer and never again.'), apiKey: ApiKeyView });
 export const ApiKeyAnswer = z.object({ apiKey: ApiKeyView });
@@ -79,3 +81,24 @@ export const RetryAllAnswer = z.looseObject({ retried: z.array(z.unknown()), ref
 export const QueueAdminAnswer = z.looseObject({ paused: z.boolean(), counts: z.record(z.string(), z.number().int()) });
 export const PausedAnswer = z.object({ paused: z.boolean() });
 export const WorkerConcurrencyAnswer = z.object({ workerConcurrency: z.object({ override: z.number().int().nullable() }) });
+export const WorkerList = z.object({ items: z.array(WorkerAnnouncement).describe('The live workers, as each last announced itself.') });
+export type WorkerList = z.infer<typeof WorkerList>;
+export const UnservedJob = z.object({
+  jobId: z.string().uuid(),
+  model: z.string(),
+  kind: JobKind,
+  createdAt: z.string(),
+  /** What the job's `queue` events say it waits for. */
+  waitingFor: z.string(),
+});
+export const UnservedJobList = z.object({ items: z.array(UnservedJob).describe('Queued jobs of models no live worker serves, oldest first.') });
+export type UnservedJobList = z.infer<typeof UnservedJobList>;
+
+export const WebhookSecretAnswer = z.object({ secret: z.string().describe("The account's webhook signing secret (Standard Webhooks, `whsec_…`).") });
+export type WebhookSecretAnswer = z.infer<typeof WebhookSecretAnswer>;
+export const RotatedWebhookSecretAnswer = WebhookSecretAnswer.extend({
+  previousSecretExpiresAt: z.string().nullable().describe('Until then deliveries are signed with the old secret too; null when there was none.'),
+});
+export type RotatedWebhookSecretAnswer = z.infer<typeof RotatedWebhookSecretAnswer>;
+export const WebhookEventList = z.object({ items: z.array(WebhookEventView) });
+export type WebhookEventList = z.infer<typeof WebhookEventList>;

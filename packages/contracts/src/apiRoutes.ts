@@ -5,6 +5,8 @@ import { type ApiKeyScope, CreateApiKeyBody, UpdateApiKeyBody } from './apiKeys.
 import { AssetQuery, DeadLetterQuery, PageQuery, WorkerConcurrencyBody } from './apiRequests.ts';
 import * as answers from './apiAnswers.ts';
 import { JobStreamEvent } from './events.ts';
+import { ModelView } from './models/modelView.ts';
+import { uploadLimits } from './uploads.ts';
 
 /**
  * Who may call a route: nobody in particular, a signed-in user (session cookie or API key),
@@ -23,6 +25,8 @@ export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI's spelling: `/api/jobs/{id}`. */
   path: string;
+  /** The path parameter that takes the rest of the path, `/` and all (Fastify's `*`): `key` of `/files/{key}`. */
+  restOfPath?: string;
   summary: string;
   tag: string;
   auth: RouteAuth;
@@ -32,12 +36,19 @@ export interface ApiRoute {
   query?: z.ZodObject;
   headers?: z.ZodObject;
   body?: z.ZodType;
+  /** The body's media type when it is not JSON. */
+  bodyContentType?: 'multipart/form-data';
   answers: Record<number, RouteAnswer>;
+  /** A browser lands here: with `Accept: text/html` first, a refusal is an HTML page rather than the JSON error. */
+  errorPages?: boolean;
   /** Codes this route answers besides the ones every route of its kind may (see `commonErrors`). */
   errors?: ErrorCode[];
 }
 
 const JobId = z.object({ id: z.string().uuid() });
+
+/** Fastify's spelling of a route's path: `/api/jobs/:id`, `/files/*`. */
+export const fastifyPath = (route: ApiRoute) => (route.restOfPath ? route.path.replace(`{${route.restOfPath}}`, '*') : route.path).replace(/\{(\w+)\}/g, ':$1');
 const redirect = (what: string): RouteAnswer => ({ description: `A redirect to a short-lived signed URL of ${what}.` });
 const noContent: RouteAnswer = { description: 'Done; no body.' };
 const json = (description: string, body: z.ZodType): RouteAnswer => ({ description, body });
@@ -55,6 +66,11 @@ const SubmitHeaders = z.object({
     .describe(
       '`wait=N` (1 to 60): hold the answer until the job is finished or N seconds pass. 201 with the finished job, else 202; `Preference-Applied` says so.',
     ),
+});
+
+/** Documented only: the API reads the one file part itself, within `uploadLimits`. */
+const UploadBody = z.object({
+  file: z.file().describe(`The picture: PNG, JPEG or WebP, at most ${uploadLimits.maxBytes / 1024 / 1024} MB and ${uploadLimits.maxSide} px a side.`),
 });
 
 const StreamHeaders = z.object({ 'last-event-id': z.string().optional().describe('Resume after this event id: nothing missed, nothing twice.') });
@@ -95,6 +111,10 @@ export const apiRoutes: ApiRoute[] = [
     },
     errors: [
       'unknown_kind',
+      'unknown_model',
+      'model_kind_mismatch',
+      'webhook_url_invalid',
+      'webhook_url_refused',
       'insufficient_credits',
       'key_spend_cap_reached',
       'too_many_active_jobs',
@@ -103,6 +123,7 @@ export const apiRoutes: ApiRoute[] = [
       'body_too_large',
       'unsupported_media_type',
       'invalid_json',
+      'queue_unavailable',
     ],
   },
   {
@@ -171,6 +192,33 @@ export const apiRoutes: ApiRoute[] = [
   ),
   {
     method: 'GET',
+    path: '/api/jobs/{id}/webhooks',
+    summary: "What the job's webhook was sent: each event and its delivery attempts",
+    tag: 'webhooks',
+    auth: 'user',
+    scope: 'read',
+    params: JobId,
+    answers: { 200: json('The events, oldest first.', answers.WebhookEventList) },
+    errors: ['job_not_found'],
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks/secret',
+    summary: "The account's webhook signing secret (made on first use)",
+    tag: 'webhooks',
+    auth: 'user',
+    answers: { 200: json('The secret.', answers.WebhookSecretAnswer) },
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/secret/rotate',
+    summary: 'A new signing secret; the old one keeps signing for a while',
+    tag: 'webhooks',
+    auth: 'user',
+    answers: { 200: json('The new secret, and until when the old one signs too.', answers.RotatedWebhookSecretAnswer) },
+  },
+  {
+    method: 'GET',
     path: '/api/assets',
     summary: "The caller's assets, newest first",
     tag: 'assets',
@@ -187,7 +235,18 @@ export const apiRoutes: ApiRoute[] = [
     auth: 'user',
     scope: 'read',
     params: JobId,
-    answers: { 200: json('The asset.', answers.AssetAnswer) },
+    answers: { 200: json('The asset and its recipe.', answers.AssetAnswer) },
+    errors: ['asset_not_found'],
+  },
+  {
+    method: 'GET',
+    path: '/api/assets/{id}/lineage',
+    summary: 'What an asset was made from, and what was made from it',
+    tag: 'assets',
+    auth: 'user',
+    scope: 'read',
+    params: JobId,
+    answers: { 200: json('The asset, its ancestors and its descendants.', answers.LineageAnswer) },
     errors: ['asset_not_found'],
   },
   {
@@ -211,6 +270,43 @@ export const apiRoutes: ApiRoute[] = [
     params: JobId,
     answers: { 204: noContent },
     errors: ['asset_not_found'],
+  },
+  {
+    method: 'POST',
+    path: '/api/uploads',
+    summary: 'Upload a picture (PNG, JPEG or WebP) to use as a model input',
+    tag: 'assets',
+    auth: 'user',
+    scope: 'generate',
+    body: UploadBody,
+    bodyContentType: 'multipart/form-data',
+    answers: { 201: json('Kept as an image asset (`source: upload`): upright, without metadata.', answers.UploadAnswer) },
+    errors: ['upload_not_image', 'upload_corrupt', 'upload_too_large', 'image_too_large', 'unsupported_media_type'],
+  },
+  {
+    method: 'GET',
+    path: '/api/models',
+    summary: 'The model catalog',
+    tag: 'models',
+    auth: 'public',
+    answers: { 200: json('Every listed model, its params and price, and whether a live worker serves it.', answers.ModelList) },
+  },
+  {
+    method: 'GET',
+    path: '/api/models/{id}',
+    summary: 'One model',
+    tag: 'models',
+    auth: 'public',
+    restOfPath: 'id',
+    params: z.object({
+      id: z
+        .string()
+        .describe(
+          'The model id, which may hold `/`: the rest of the path as it is (`/api/models/atelier/landscape-sketch`); an encoded slash (`%2F`) is read the same.',
+        ),
+    }),
+    answers: { 200: json('The model.', ModelView) },
+    errors: ['model_not_found'],
   },
   {
     method: 'GET',
@@ -263,6 +359,7 @@ export const apiRoutes: ApiRoute[] = [
     auth: 'public',
     answers: { 302: { description: "A redirect to the provider's sign-in page." } },
     errors: ['auth_provider_unavailable', 'auth_not_configured'],
+    errorPages: true,
   },
   {
     method: 'GET',
@@ -271,7 +368,8 @@ export const apiRoutes: ApiRoute[] = [
     tag: 'auth',
     auth: 'public',
     answers: { 302: { description: 'Signed in (a session cookie is set): to /app.' } },
-    errors: ['auth_failed', 'auth_provider_unavailable', 'email_in_use'],
+    errors: ['auth_failed', 'auth_provider_unavailable', 'auth_not_configured', 'email_in_use', 'account_disabled'],
+    errorPages: true,
   },
   { method: 'POST', path: '/auth/logout', summary: 'Sign out', tag: 'auth', auth: 'public', answers: { 204: noContent }, errors: ['csrf_rejected'] },
   { method: 'GET', path: '/api/me', summary: 'The caller', tag: 'account', auth: 'user', answers: { 200: json('The caller.', answers.MeAnswer) } },
@@ -350,6 +448,22 @@ export const apiRoutes: ApiRoute[] = [
     answers: { 200: json('The queue.', answers.QueueAdminAnswer) },
   },
   {
+    method: 'GET',
+    path: '/api/admin/workers',
+    summary: 'The live workers: their models, engines, GPUs and slots',
+    tag: 'admin',
+    auth: 'admin',
+    answers: { 200: json('The workers.', answers.WorkerList) },
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/queue/unserved',
+    summary: 'Queued jobs of models no live worker serves',
+    tag: 'admin',
+    auth: 'admin',
+    answers: { 200: json('Up to 100 jobs, oldest first.', answers.UnservedJobList) },
+  },
+  {
     method: 'POST',
     path: '/api/admin/queue/pause',
     summary: 'Pause the queue (submits still taken)',
@@ -377,6 +491,7 @@ export const apiRoutes: ApiRoute[] = [
   {
     method: 'GET',
     path: '/files/{key}',
+    restOfPath: 'key',
     summary: 'An object of the local-disk store, through a URL the API signed',
     tag: 'files',
     auth: 'signedUrl',

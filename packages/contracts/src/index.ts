@@ -4,6 +4,7 @@ export * from './events.ts';
 export * from './plans.ts';
 export * from './pricing.ts';
 export * from './queue.ts';
+export * from './assets.ts';
 export * from './uploads.ts';
 export * from './webhooks.ts';
 export * from './models/index.ts';

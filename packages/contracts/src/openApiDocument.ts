@@ -5,6 +5,10 @@ import * as answers from './apiAnswers.ts';
 import * as events from './events.ts';
 import { ImageParams, JobView, VideoParams, VoiceParams } from './jobs.ts';
 import { ApiKeyView } from './apiKeys.ts';
+import { AssetRecipe, AssetView } from './assets.ts';
+import { ModelView } from './models/modelView.ts';
+import { WebhookEventView } from './webhooks.ts';
+import { WorkerAnnouncement } from './workers.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -24,7 +28,11 @@ const requestComponents: Record<string, z.ZodType> = { ImageParams, VideoParams,
 const components: Record<string, z.ZodType> = {
   JobView,
   ApiKeyView,
-  AssetView: answers.AssetView,
+  AssetView,
+  AssetRecipe,
+  ModelView,
+  WebhookEventView,
+  WorkerAnnouncement,
   ErrorCode: answers.ErrorCodeSchema,
   Error: answers.ErrorAnswer,
   SnapshotEvent: events.SnapshotEvent,
@@ -67,7 +75,10 @@ export function documentedErrorCodes(route: ApiRoute): ErrorCode[] {
   return [...new Set(codes)];
 }
 
-function errorAnswers(codes: ErrorCode[]) {
+/** A browser's sign-in refusal is a page to read; every other caller gets the JSON error. */
+const errorPage = { 'text/html': { schema: { type: 'string', description: 'A page that says what went wrong, with a link to try again.' } } };
+
+function errorAnswers(codes: ErrorCode[], pages: boolean) {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) byStatus.set(errorCodes[code].status, [...(byStatus.get(errorCodes[code].status) ?? []), code]);
   return Object.fromEntries(
@@ -75,7 +86,7 @@ function errorAnswers(codes: ErrorCode[]) {
       String(status),
       {
         description: list.map((code) => `\`${code}\`: ${errorCodes[code].message}`).join('\n\n'),
-        content: { 'application/json': { schema: ref('Error') } },
+        content: { 'application/json': { schema: ref('Error') }, ...(pages ? errorPage : {}) },
       },
     ]),
   );
@@ -146,7 +157,7 @@ export function buildOpenApiDocument(options: { version: string; serverUrl?: str
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of apiRoutes) {
     const id = operationId(route);
-    const responses: Record<string, unknown> = errorAnswers(documentedErrorCodes(route));
+    const responses: Record<string, unknown> = errorAnswers(documentedErrorCodes(route), route.errorPages === true);
     for (const [status, answer] of Object.entries(route.answers)) {
       responses[status] = {
         description: answer.description,
@@ -165,7 +176,7 @@ export function buildOpenApiDocument(options: { version: string; serverUrl?: str
       security: security[route.auth],
       ...(route.scope ? { 'x-api-key-scope': route.scope, description: `An API key needs the \`${route.scope}\` scope.` } : {}),
       parameters: parameters(route, inputs, id),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(`${id}_body`) } } } } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { [route.bodyContentType ?? 'application/json']: { schema: ref(`${id}_body`) } } } } : {}),
       responses,
     };
   }

@@ -1,8 +1,6 @@
-import type { JobKind } from '@atelier/contracts';
+import type { AssetRecipe, AssetSource, JobKind } from '@atelier/contracts';
 import type { Queryable } from './pool.ts';
 import { pageOf, type KeysetCursor, type Page } from './cursor.ts';
-
-export type AssetSource = 'generation' | 'upload';
 
 export interface AssetRow {
   id: string;
@@ -87,18 +85,7 @@ export async function insertUploadedAsset(db: Queryable, asset: UploadedAsset): 
   return rows[0]!;
 }
 
-/** What made an asset: its job's prompt, params (the seed among them), inputs and parent. Null for an upload. */
-export interface AssetRecipe {
-  jobId: string;
-  kind: JobKind;
-  prompt: string;
-  /** Credits the job cost. */
-  cost: number;
-  params: Record<string, unknown>;
-  inputs: Record<string, string>;
-  parentAssetId: string | null;
-}
-
+/** What made an asset (the recipe's shape is in contracts); null for an upload. */
 export async function findAssetRecipe(db: Queryable, asset: AssetRow): Promise<AssetRecipe | null> {
   if (asset.jobId === null) return null;
   const { rows } = await db.query<AssetRecipe>(

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, apiRoutes, type ApiKeyScope } from '@atelier/contracts';
+import { AppError, apiRoutes, fastifyPath, type ApiKeyScope } from '@atelier/contracts';
 import type { ApiKeyGrant } from '@atelier/db';
 
 /** `GET /api/jobs/:id` → the scope the route table gives `GET /api/jobs/{id}`: one source for the docs and the check. */
 const scopeByRoute = new Map<string, ApiKeyScope>(
-  apiRoutes.flatMap((route) => (route.scope ? [[`${route.method} ${route.path.replace(/\{(\w+)\}/g, ':$1')}`, route.scope] as const] : [])),
+  apiRoutes.flatMap((route) => (route.scope ? [[`${route.method} ${fastifyPath(route)}`, route.scope] as const] : [])),
 );
 
 /** 403 `api_key_scope_missing` when the route needs a scope the request's API key lacks. */

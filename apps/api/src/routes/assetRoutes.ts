@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError, AssetQuery } from '@atelier/contracts';
+import { AppError, type AssetAnswer, AssetQuery, type LineageAnswer } from '@atelier/contracts';
 import { decodeCursor, deleteAssetForUser, findAssetForUser, findAssetLineage, findAssetRecipe, listAssetsForUser } from '@atelier/db';
 import { jobPrefix } from '@atelier/storage';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
@@ -29,12 +29,12 @@ export function assetRoutes(services: ApiServices) {
     });
 
     /** The asset and what made it: model, prompt, params (with the seed), inputs and parent. */
-    app.get<{ Params: { id: string } }>('/api/assets/:id', async (request) => {
+    app.get<{ Params: { id: string } }>('/api/assets/:id', async (request): Promise<AssetAnswer> => {
       const asset = await findOwned(currentUser(request).id, request.params.id);
       return { asset: assetView(asset), recipe: await findAssetRecipe(services.pool, asset) };
     });
 
-    app.get<{ Params: { id: string } }>('/api/assets/:id/lineage', async (request) => {
+    app.get<{ Params: { id: string } }>('/api/assets/:id/lineage', async (request): Promise<LineageAnswer> => {
       const asset = await findOwned(currentUser(request).id, request.params.id);
       const lineage = await findAssetLineage(services.pool, asset.userId, asset.id);
       const view = ({ asset, depth }: (typeof lineage.ancestors)[number]) => ({ depth, asset: assetView(asset) });

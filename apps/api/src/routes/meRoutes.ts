@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { MeAnswer } from '@atelier/contracts';
 import { findUserById } from '@atelier/db';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
@@ -14,7 +15,7 @@ export function meRoutes(services: ApiServices) {
      * remembered). `upgradeAvailable`: Pro can be bought here; without billing the web app
      * offers no upgrade that would only answer "Billing is not configured".
      */
-    app.get('/api/me', async (request) => {
+    app.get('/api/me', async (request): Promise<MeAnswer> => {
       const user = (await findUserById(services.pool, currentUser(request).id)) ?? currentUser(request);
       const { id, email, name, avatarUrl, plan, credits } = user;
       return { id, email, name, avatarUrl, plan, credits, upgradeAvailable };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError, modelView } from '@atelier/contracts';
+import { AppError, type ModelList, type ModelView, modelView } from '@atelier/contracts';
 import { servedModels } from '@atelier/queue';
 import type { ApiServices } from '../services.ts';
 
@@ -15,12 +15,12 @@ export function modelRoutes(services: ApiServices) {
   const served = () => servedModels(services.redis, services.config.QUEUE_PREFIX);
 
   return async (app: FastifyInstance) => {
-    app.get('/api/models', async () => {
+    app.get('/api/models', async (): Promise<ModelList> => {
       const live = await served();
       return { items: services.catalog.visible().map((model) => modelView(model, live.has(model.id))) };
     });
 
-    app.get<{ Params: { '*': string } }>('/api/models/*', async (request) => {
+    app.get<{ Params: { '*': string } }>('/api/models/*', async (request): Promise<ModelView> => {
       const model = services.catalog.listed(request.params['*']);
       if (!model) throw new AppError('model_not_found');
       return modelView(model, (await served()).has(model.id));

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { WorkerConcurrencyBody } from '@atelier/contracts';
+import { type UnservedJobList, WorkerConcurrencyBody, type WorkerList } from '@atelier/contracts';
 import { liveWorkers, planOfPriority, queuePriorities, readQueueTotals, readWorkerConcurrency, writeWorkerConcurrency } from '@atelier/queue';
 import { listJobsWaitingForModels } from '@atelier/db';
 import { requireAdmin } from '../plugins/requireAdmin.ts';
@@ -42,9 +42,9 @@ export function queueAdminRoutes(services: ApiServices) {
       };
     });
 
-    app.get('/api/admin/workers', async () => ({ items: await liveWorkers(redis, config.QUEUE_PREFIX) }));
+    app.get('/api/admin/workers', async (): Promise<WorkerList> => ({ items: await liveWorkers(redis, config.QUEUE_PREFIX) }));
 
-    app.get('/api/admin/queue/unserved', async () => {
+    app.get('/api/admin/queue/unserved', async (): Promise<UnservedJobList> => {
       const served = new Set((await liveWorkers(redis, config.QUEUE_PREFIX)).flatMap((worker) => worker.models));
       const unserved = models.filter((model) => !served.has(model));
       const jobs = await listJobsWaitingForModels(services.pool, unserved, 100);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, uploadLimits } from '@atelier/contracts';
+import { AppError, type UploadAnswer, uploadLimits } from '@atelier/contracts';
 import { insertUploadedAsset } from '@atelier/db';
 import { normalizeUpload } from '@atelier/media';
 import { uploadObjectKey } from '@atelier/storage';
@@ -53,7 +53,8 @@ export function uploadRoutes(services: ApiServices) {
           height: image.height,
           blurhash: image.blurhash,
         });
-        return reply.status(201).send({ asset: assetView(asset) });
+        const answer: UploadAnswer = { asset: assetView(asset) };
+        return reply.status(201).send(answer);
       } catch (error) {
         // No object without its row.
         await services.store.delete(stored.key);

@@ -83,7 +83,7 @@ export function AssetDialog({ asset, onClose, onOpen, onPrevious, onNext }: Asse
       <div className="asset-dialog-body">
         <h2 id="asset-dialog-title">{asset.prompt}</h2>
         <p className="muted">
-          {kindLabels[asset.kind]} · {modelName(asset.model)}
+          {kindLabels[asset.kind]} · {asset.model === null ? 'Uploaded' : modelName(asset.model)}
           {asset.width && asset.height ? ` · ${asset.width}×${asset.height}` : ''}
           {asset.durationSeconds ? ` · ${formatClock(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
         </p>
