@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInCatalog, JobError } from '@atelier/contracts';
-import { createEngines, refusingUnavailable, toolsNeeded, unavailableModels } from '@atelier/engines';
+import { createEngines, refusingUnavailable, sharedEngineParts, toolsNeeded, unavailableModels } from '@atelier/engines';
 
 const catalog = builtInCatalog();
 const models = { image: catalog.defaultOf('image').id, video: catalog.defaultOf('video').id, voice: catalog.defaultOf('voice').id };
@@ -39,7 +39,7 @@ describe('the programs each engine needs', () => {
   });
 
   it('an unavailable model refuses its jobs at once, not to be retried; the others are untouched', async () => {
-    const engines = createEngines(catalog, localModels, {});
+    const engines = createEngines(catalog, localModels, {}, sharedEngineParts({ clientId: 'test', warn: () => undefined }));
     const unavailable = await unavailableModels(catalog, localModels, { PATH: emptyPath });
     const refusing = refusingUnavailable(engines, unavailable);
     expect(refusing.get(models.image)).toBe(engines.get(models.image));
