@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, engineConfig, parseConfig } from '@atelier/config';
 import { builtInCatalog, CatalogFile } from '@atelier/contracts';
 import { createEngines, runnableModels, sharedEngineParts } from '../src/index.ts';
+import { comfyUiServer } from './support/comfyUiServer.ts';
 
 const configOf = (env: Record<string, string>) => parseConfig(z.object(engineConfig), env);
 const entry = (id: string, engine: string, kind: string, more: Record<string, unknown> = {}) => ({
@@ -82,6 +83,19 @@ describe('sharedEngineParts', () => {
     expect(parts.esrganPool()).toBe(parts.esrganPool());
     expect(parts.esrganPool().threads).toBe(2);
     return parts.close();
+  });
+
+  it('closes the socket of each ComfyUI client it made', async () => {
+    const server = await comfyUiServer({ msPerPrompt: 10 });
+    try {
+      const parts = sharedEngineParts({ clientId: 'worker-2', warn: () => undefined });
+      await parts.comfyUiClient(server.url).socket.ready();
+      expect(server.log).toContain('socket opened worker-2');
+      await parts.close();
+      await vi.waitFor(() => expect(server.log).toContain('socket closed worker-2'));
+    } finally {
+      await server.close();
+    }
   });
 });
 
