@@ -6,6 +6,7 @@ import { creditMovesOf, waitForStatus } from '../reliability/support/jobs.ts';
 
 const X2 = 'atelier/esrgan-x2';
 const X4 = 'atelier/esrgan-x4';
+const VOICE = 'atelier/espeak-voice';
 const cat = new URL('../../packages/engines/test/fixtures/chelsea-cat.jpg', import.meta.url).pathname;
 
 let platform: TestPlatform;
@@ -15,7 +16,7 @@ let mallory: TestUser;
 beforeAll(async () => {
   platform = await TestPlatform.start();
   [alice, mallory] = await Promise.all([platform.createUser({ credits: 100 }), platform.createUser({ credits: 100 })]);
-  await platform.startWorker({ WORKER_MODELS: X2, UPSCALE_THREADS: '1' });
+  await platform.startWorker({ WORKER_MODELS: `${X2},${VOICE}`, UPSCALE_THREADS: '1' });
 });
 afterAll(async () => platform?.stop());
 
@@ -80,11 +81,22 @@ describe('upscaling an upload with ESRGAN through the API', () => {
     expect(down.descendants.map((each) => [each.depth, each.asset.id])).toEqual([[1, asset.id]]);
   });
 
-  it('refuses, before any credit moves: another user’s asset (404), an output past 4096 px, an input to a model that takes none, a missing input', async () => {
+  it('refuses, before any credit moves: a sound for a picture, another user’s asset (404), an output past 4096 px, an input to a model that takes none, a missing input', async () => {
     const mallorys = await upload(mallory, await sharp(cat).resize(64, 48).png().toBuffer());
     const wide = await upload(alice, await sharp(cat).resize(1100, 60, { fit: 'fill' }).png().toBuffer());
     const small = await upload(alice, await sharp(cat).resize(64, 48).png().toBuffer());
+    const spoken = await fetch(`${platform.baseUrl}/api/generate/voice`, {
+      method: 'POST',
+      headers: { ...alice.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Hello.', params: { format: 'wav' } }),
+    });
+    const voiceJob = ((await spoken.json()) as { job: { id: string } }).job.id;
+    await waitForStatus(platform, voiceJob, ['succeeded']);
+    const voice = (await platform.pool.query<{ id: string }>('SELECT id FROM workspace_assets WHERE job_id = $1', [voiceJob])).rows[0]!.id;
     const [balance, jobs] = [await balanceOf(alice), await jobCountOf(alice)];
+
+    const notImage = await submit(alice, { model: X2, inputs: { image: voice } });
+    expect([notImage.status, notImage.body.error?.code]).toEqual([400, 'input_not_image']);
 
     const stolen = await submit(alice, { model: X2, inputs: { image: mallorys } });
     expect([stolen.status, stolen.body.error?.code]).toEqual([404, 'asset_not_found']);
