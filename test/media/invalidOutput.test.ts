@@ -44,6 +44,7 @@ describe('an output that fails its check', () => {
       redis: platform.redis,
       store,
       engines: new Map([[imageModel, truncatingEngine]]),
+      catalog: platform.services!.catalog,
       workerId: 'test-worker',
       log: pino({ level: 'silent' }),
       deadLetters: createDeadLetterQueue(platform.redis, platform.env.QUEUE_PREFIX!),

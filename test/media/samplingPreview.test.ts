@@ -49,6 +49,7 @@ describe('a sampling step preview', () => {
       redis: platform.redis,
       store,
       engines: new Map([[imageModel, samplingEngine]]),
+      catalog: platform.services!.catalog,
       workerId: 'test-worker',
       log: pino({ level: 'silent' }),
       webhooks: new WebhookNotifier(createWebhookDeliveryQueue(platform.redis, platform.env.QUEUE_PREFIX!), pino({ level: 'silent' })),

@@ -38,11 +38,24 @@ const listModels = async () => ((await (await documentedFetch(`${platform.baseUr
 describe('GET /api/models', () => {
   it('lists the built-in and configured models without sign-in, one default per kind, each with its params schema and price', async () => {
     const items = await listModels();
-    expect(items.map((m) => m.id)).toEqual(['atelier/landscape-sketch', 'atelier/landscape-pan', 'atelier/espeak-voice', GPT_IMAGE, INSTANT]);
+    expect(items.map((m) => m.id)).toEqual([
+      'atelier/landscape-sketch',
+      'atelier/landscape-pan',
+      'atelier/espeak-voice',
+      'atelier/esrgan-x2',
+      'atelier/esrgan-x4',
+      GPT_IMAGE,
+      INSTANT,
+    ]);
     for (const kind of ['image', 'video', 'voice']) expect(items.filter((m) => m.kind === kind && m.default)).toHaveLength(1);
     const sketch = items.find((m) => m.id === 'atelier/landscape-sketch')!;
     expect(sketch).toMatchObject({ kind: 'image', default: true, engine: 'local-painter', price: { base: 1, per: 'megapixel', perUnit: 4 }, inputs: [] });
     expect(sketch.description).toContain('no AI model');
+    const upscaler = items.find((m) => m.id === 'atelier/esrgan-x4')!;
+    expect(upscaler).toMatchObject({ kind: 'image', default: false, engine: 'esrgan', price: { base: 1, per: 'megapixel', perUnit: 3 } });
+    expect(upscaler.inputs).toEqual([{ name: 'image', kind: 'image', required: true }]);
+    expect(upscaler.description).toContain('neural network');
+    expect(upscaler.params.properties).toEqual({});
     const gpt = items.find((m) => m.id === GPT_IMAGE)!;
     expect(gpt.price).toEqual({ base: 3, per: 'megapixel', perUnit: 10 });
     expect((gpt.params.properties as Record<string, unknown>).steps).toMatchObject({ type: 'integer', minimum: 1, maximum: 4, default: 1 });

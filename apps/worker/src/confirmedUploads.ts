@@ -14,6 +14,7 @@ export function withConfirmedUploads(store: ObjectStore, retries: number, delayM
   return {
     driver: store.driver,
     head: (key) => store.head(key),
+    read: (key) => store.read(key),
     delete: (key) => store.delete(key),
     deletePrefix: (prefix) => store.deletePrefix(prefix),
     signedUrl: (key, seconds) => store.signedUrl(key, seconds),

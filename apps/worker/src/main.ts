@@ -1,8 +1,18 @@
 import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
 import { ConfigError, createLogger, loadConfigOrExit, tellParentReady } from '@atelier/config';
 import { generationQueueName, queues, type GenerationPayload } from '@atelier/contracts';
 import { createPool, deleteOldIdempotencyKeys } from '@atelier/db';
-import { createEngines, withoutUnavailable, runnableModels, unavailableModels, type Engines } from '@atelier/engines';
+import {
+  checkComfyUiModels,
+  createEngines,
+  withoutUnavailable,
+  runnableModels,
+  sharedEngineParts,
+  unavailableModels,
+  type Engines,
+  type SharedEngineParts,
+} from '@atelier/engines';
 import { checkEvictionPolicy, createDeadLetterQueue, createRedis, GenerationQueues, onCancel } from '@atelier/queue';
 import { setImageThreadsPerPicture } from '@atelier/media';
 import { createObjectStore } from '@atelier/storage';
@@ -30,13 +40,22 @@ class LockLostError extends Error {
   override name = 'LockLostError';
 }
 
-/** The engines of the models this worker serves; a model it cannot serve stops the process, named. */
-function enginesOrExit(config: WorkerConfig): Engines {
+/**
+ * The engines of the models this worker serves. A model it cannot serve, or a ComfyUI
+ * workflow that does not fit its server, stops the process with every problem named; a
+ * ComfyUI that does not answer yet is logged, and its jobs wait and retry.
+ */
+async function enginesOrExit(config: WorkerConfig, shared: SharedEngineParts, log: Logger): Promise<Engines> {
   const catalog = config.ATELIER_MODELS;
-  const models = config.WORKER_MODELS ?? runnableModels(catalog, config);
+  const models = config.WORKER_MODELS ?? runnableModels(catalog, config, shared);
   try {
     if (models.length === 0) throw new ConfigError(['WORKER_MODELS: no model of the catalog can run on this worker']);
-    return createEngines(catalog, models, config);
+    const engines = createEngines(catalog, models, config, shared);
+    const { problems, unreachable } = await checkComfyUiModels(catalog, models, shared);
+    if (problems.length > 0) throw new ConfigError(problems.map((problem) => `ATELIER_MODELS: ${problem}`));
+    for (const { baseUrl, error } of unreachable)
+      log.error({ err: error, base_url: baseUrl }, 'ComfyUI did not answer; its workflows are not checked and its GPU is unknown');
+    return engines;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -47,9 +66,14 @@ function enginesOrExit(config: WorkerConfig): Engines {
 /** One worker process: `atelier worker`. Start as many as the queues need. */
 export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfigOrExit(workerConfigSchema, env);
-  const served = enginesOrExit(config);
   const workerId = makeWorkerId();
   const log = createLogger('worker', config.LOG_LEVEL, { worker_id: workerId });
+  const shared = sharedEngineParts({
+    clientId: workerId,
+    upscaleThreads: config.UPSCALE_THREADS,
+    warn: (message, error) => log.warn({ err: error }, message),
+  });
+  const served = await enginesOrExit(config, shared, log);
   // Said at start, not when a job fails halfway: a model whose programs are missing is not served here.
   const unavailable = await unavailableModels(config.ATELIER_MODELS, [...served.keys()]);
   for (const { model, message } of unavailable) log.error({ model }, `cannot run ${message}; not serving it`);
@@ -78,7 +102,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
 
   const store = withConfirmedUploads(createObjectStore(config), config.STORAGE_PUT_RETRIES, config.STORAGE_PUT_RETRY_DELAY_MS);
   const webhooks = new WebhookNotifier(createWebhookDeliveryQueue(redis, config.QUEUE_PREFIX), log);
-  const deps = { pool, redis, store, engines, workerId, log, deadLetters, webhooks };
+  const deps = { pool, redis, store, engines, catalog: config.ATELIER_MODELS, workerId, log, deadLetters, webhooks };
   const timeoutMs = { image: config.JOB_TIMEOUT_IMAGE_MS, video: config.JOB_TIMEOUT_VIDEO_MS, voice: config.JOB_TIMEOUT_VOICE_MS };
   const metrics = new WorkerMetrics(config.WORKER_CONCURRENCY);
   const models = [...engines.keys()];
@@ -186,7 +210,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     await announcer.withdraw().catch((error: Error) => log.warn({ err: error }, 'could not withdraw the announcement; it expires'));
     await Promise.all([...workers.map((worker) => worker.close()), deliveries.close()]);
     clearTimeout(grace);
-    await Promise.all([generationQueues.close(), deadLetters.close(), webhooks.queue.close(), closeMetrics?.()]);
+    await Promise.all([generationQueues.close(), deadLetters.close(), webhooks.queue.close(), closeMetrics?.(), shared.close()]);
     subscriber.disconnect();
     redis.disconnect();
     await pool.end();

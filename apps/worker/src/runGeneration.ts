@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JobError } from '@atelier/contracts';
+import { JobError, outputSizeFromInput, type Catalog, type CatalogModel } from '@atelier/contracts';
 import { claimJob, completeJob, recordJobProgress, type JobRow, type Pool } from '@atelier/db';
-import type { Engines, GeneratedFile, PreviewImage } from '@atelier/engines';
+import type { EngineInput, Engines, GeneratedFile, PreviewImage } from '@atelier/engines';
 import { placeholderOf, validateOutput, type OutputExpectation } from '@atelier/media';
 import { jobObjectKey, jobPrefix, type ObjectStore } from '@atelier/storage';
 import type { WebhookNotifier } from '@atelier/webhooks';
+import { readJobInputs } from './jobInputs.ts';
 import { JobEventWriter } from './jobEventWriter.ts';
 
 export interface GenerationDeps {
@@ -14,6 +15,8 @@ export interface GenerationDeps {
   store: ObjectStore;
   /** The engines of the models this worker serves, by model id. */
   engines: Engines;
+  /** The catalog the engines were made from: what an input-sized output (an upscale) must measure. */
+  catalog: Catalog;
   workerId: string;
   log: Logger;
   webhooks: WebhookNotifier;
@@ -24,15 +27,17 @@ const PROGRESS_ROW_INTERVAL_MS = 5_000;
 const jobFileUrl = (jobId: string, file: 'output' | 'preview' | 'poster') => `/api/jobs/${jobId}/${file}`;
 
 /**
- * What the file must measure: what the engine says it made, else what was asked. (The
- * `instant` benchmark engine honestly makes 8×8 whatever the request.)
+ * What the file must measure: where an input decides it, the input's size times the model's
+ * scale (an upscale); else what the engine says it made, else what was asked. (The `instant`
+ * benchmark engine honestly makes 8×8 whatever the request.)
  */
-function expectationFor(job: JobRow, file: GeneratedFile): OutputExpectation {
+function expectationFor(job: JobRow, file: GeneratedFile, model: CatalogModel | undefined, inputs: EngineInput<'image'>['inputs']): OutputExpectation {
   const asked = job.params as { width?: number; height?: number; seconds?: number };
   if (job.kind === 'voice') return {};
+  const fromInput = model && inputs?.image ? outputSizeFromInput(model, inputs.image) : undefined;
   return {
-    width: file.width ?? asked.width,
-    height: file.height ?? asked.height,
+    width: fromInput?.width ?? file.width ?? asked.width,
+    height: fromInput?.height ?? file.height ?? asked.height,
     durationSeconds: job.kind === 'video' ? (file.durationSeconds ?? asked.seconds) : undefined,
   };
 }
@@ -66,8 +71,9 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, model: 
   let lastRowWrite = Date.now();
   let previewBlurhash: string | null = null;
   let previews = 0;
+  const inputs = await readJobInputs(deps, job);
   const files = await engine.generate(
-    { prompt: job.prompt, params: job.params as never },
+    { prompt: job.prompt, params: job.params as never, inputs },
     {
       signal,
       progress: (percent, stage) => {
@@ -93,7 +99,7 @@ export async function runGeneration(deps: GenerationDeps, jobId: string, model: 
   // thrown, and recording the failure removes the job's objects.
   const [measured, stored, posterKey, posterPlaceholder] = valuesOrFirstFailure(
     await Promise.allSettled([
-      validateOutput(output, expectationFor(job, output), signal),
+      validateOutput(output, expectationFor(job, output, deps.catalog.get(model), inputs), signal),
       deps.store.put(jobObjectKey(job.userId, job.id, `a${job.attempts}-output.${output.extension}`), output.data, { contentType: output.contentType }),
       poster ? storeFile(deps.store, job, poster, `poster.${poster.extension}`) : null,
       poster ? placeholderOf(poster.data) : null,
@@ -152,7 +158,7 @@ async function storeFile(store: ObjectStore, job: JobRow, file: GeneratedFile | 
 async function announcePreview(deps: GenerationDeps, job: JobRow, image: PreviewImage, events: JobEventWriter, count: number): Promise<string> {
   const placeholder = await placeholderOf(image.data);
   // The preview may be a small early picture; the browser reserves the finished size.
-  const { width = placeholder.width, height = placeholder.height } = job.params as { width?: number; height?: number };
+  const { width = image.width, height = image.height } = job.params as { width?: number; height?: number };
   const { blurhash } = placeholder;
   const stored = image.isFirstFrame || image.isSamplingStep;
   const previewKey = stored ? await storeFile(deps.store, job, image, image.isFirstFrame ? 'first-frame.jpg' : 'sampling-step.jpg') : undefined;

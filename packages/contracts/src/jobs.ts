@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from './errors.ts';
 import { defaultWebhookEvents, webhookFields } from './webhooks.ts';
 import type { CatalogModel } from './models/catalog.ts';
+import { acceptedInputs } from './models/modelInputs.ts';
 import { voiceNames } from './models/paramFields.ts';
 
 export const jobKinds = ['image', 'video', 'voice'] as const;
@@ -61,7 +62,14 @@ export type VoiceParams = z.infer<typeof VoiceParams>;
 export type ParamsOf<K extends JobKind> = z.infer<(typeof paramsByKind)[K]>;
 
 export const GenerateBody = z
-  .object({ prompt: Prompt, model: z.string().optional(), params: z.record(z.string(), z.unknown()).optional(), ...webhookFields })
+  .object({
+    prompt: Prompt,
+    model: z.string().optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    /** The caller's assets the model takes in, by the input names its catalog entry lists: `{ image: "<asset id>" }`. */
+    inputs: z.record(z.string(), z.uuid()).optional(),
+    ...webhookFields,
+  })
   .strict();
 
 /** Which model a submit names (undefined: the kind's default). */
@@ -69,14 +77,14 @@ export const requestedModel = (body: unknown): string | undefined => GenerateBod
 
 /** Parse a submit body for one model; params get that model's defaults and a seed is always set. */
 export function parseGenerateBody(model: CatalogModel, body: unknown) {
-  const { prompt, params, webhook: url, webhookEvents } = GenerateBody.parse(body);
+  const { prompt, params, inputs, webhook: url, webhookEvents } = GenerateBody.parse(body);
   if (url === undefined && webhookEvents !== undefined) throw new AppError('validation_failed', 'webhookEvents: needs a webhook to send them to');
   const webhook = url === undefined ? null : { url, events: [...new Set(webhookEvents ?? defaultWebhookEvents)] };
   const parsed = model.paramsSchema.parse(params ?? {}) as Record<string, unknown>;
   if ('seed' in model.paramFields && parsed.seed === undefined) {
     parsed.seed = Math.floor(Math.random() * 2 ** 31);
   }
-  return { prompt, params: parsed, webhook };
+  return { prompt, params: parsed, inputs: acceptedInputs(model, inputs), webhook };
 }
 
 /** The job state machine: `queued → running → succeeded | failed | canceled`, retry `running → queued`. */

@@ -17,11 +17,22 @@ export interface PriceFormula {
   perUnit: number;
 }
 
-/** Credits a job costs under a formula. */
-export function costOfFormula(kind: JobKind, price: Pick<PriceFormula, 'base' | 'perUnit'>, prompt: string, params: Record<string, unknown>): number {
+/**
+ * Credits a job costs under a formula. An image's megapixels are its params' width × height,
+ * or `size` where the output's size comes from an input instead (an upscaler's).
+ */
+export function costOfFormula(
+  kind: JobKind,
+  price: Pick<PriceFormula, 'base' | 'perUnit'>,
+  prompt: string,
+  params: Record<string, unknown>,
+  size?: { width: number; height: number },
+): number {
   switch (kind) {
-    case 'image':
-      return price.base + Math.ceil((((params.width as number) * (params.height as number)) / 1_000_000) * price.perUnit);
+    case 'image': {
+      const { width, height } = size ?? (params as { width: number; height: number });
+      return price.base + Math.ceil(((width * height) / 1_000_000) * price.perUnit);
+    }
     case 'video':
       return price.base + (params.seconds as number) * price.perUnit;
     case 'voice':

@@ -10,6 +10,10 @@ export interface JobRow {
   model: string;
   prompt: string;
   params: Record<string, unknown>;
+  /** The caller's assets the job takes in, by input name (`{ image: "<asset id>" }`). */
+  inputs: Record<string, string>;
+  /** The asset it was made from (its input picture): what lineage follows. */
+  parentAssetId: string | null;
   status: JobStatus;
   priority: number;
   progress: number;
@@ -35,7 +39,7 @@ export interface JobRow {
 
 /** The columns of a JobRow, from `t`. */
 export const jobColumns = (t = 'generation_jobs') => `${t}.id, ${t}.user_id AS "userId", ${t}.kind, ${t}.model, ${t}.prompt, ${t}.params,
-  ${t}.status, ${t}.priority, ${t}.progress, ${t}.cost, ${t}.worker_id AS "workerId", ${t}.attempts,
+  ${t}.inputs, ${t}.parent_asset_id AS "parentAssetId", ${t}.status, ${t}.priority, ${t}.progress, ${t}.cost, ${t}.worker_id AS "workerId", ${t}.attempts,
   ${t}.reservation_round AS "reservationRound",
   ${t}.error_code AS "errorCode", ${t}.error_message AS "errorMessage", ${t}.blurhash, ${t}.preview_key AS "previewKey",
   ${t}.output_key AS "outputKey", ${t}.webhook_url AS "webhookUrl", ${t}.webhook_events AS "webhookEvents", ${t}.created_at AS "createdAt", ${t}.started_at AS "startedAt",
@@ -47,6 +51,8 @@ export interface NewJob {
   model: string;
   prompt: string;
   params: Record<string, unknown>;
+  inputs?: Record<string, string>;
+  parentAssetId?: string | null;
   priority: number;
   cost: number;
   /** The plan's limit on jobs waiting or running at once. */
@@ -75,8 +81,8 @@ const insertJobStatement = preparedStatement(
    ), spend AS (
      UPDATE api_keys SET month_spent = k.spent + $6, spend_month = ${keyMonth} FROM k, debit WHERE api_keys.id = k.id
    ), j AS (
-     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, webhook_url, webhook_events, model, api_key_id)
-     SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10, $11::uuid FROM debit RETURNING *
+     INSERT INTO generation_jobs (user_id, kind, prompt, params, priority, cost, webhook_url, webhook_events, model, api_key_id, inputs, parent_asset_id)
+     SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10, $11::uuid, $12, $13::uuid FROM debit RETURNING *
    ), r AS (
      INSERT INTO credit_transactions (user_id, kind, amount, idempotency_key, job_id, reason)
      SELECT user_id, 'reserve', -cost, 'job:' || id || ':reserve', id, 'Reserved for ' || kind || ' job' FROM j
@@ -108,6 +114,8 @@ export async function insertJobWithReservation(db: Queryable, job: NewJob): Prom
       job.webhook?.events ?? null,
       job.model,
       apiKeyId,
+      job.inputs ?? {},
+      job.parentAssetId ?? null,
     ]),
   );
   if (rows[0]) return rows[0];

@@ -1,6 +1,8 @@
 export type * from './types.ts';
 export type { EngineConfig } from './engineConfig.ts';
 export { createEngines, runnableModels, type Engines } from './registry.ts';
+export { sharedEngineParts, type SharedEngineParts, type SharedEnginePartsOptions } from './sharedEngineParts.ts';
+export { checkComfyUiModels, type ComfyUiCheck } from './comfyui/comfyUiModels.ts';
 export { createLocalImageEngine } from './image/localImageEngine.ts';
 export { createInstantImageEngine } from './image/instantImageEngine.ts';
 export { createLocalVideoEngine } from './video/localVideoEngine.ts';
@@ -20,5 +22,4 @@ export { describeComfyUiServer, type ComfyUiServerDescription } from './comfyui/
 export { createEsrganEngine, type EsrganEngineOptions } from './upscale/esrganEngine.ts';
 export { createEsrganPool, type EsrganPool, type EsrganPoolOptions } from './upscale/esrganPool.ts';
 export type { EsrganScale } from './upscale/esrganScale.ts';
-export { MAX_OUTPUT_SIDE } from './upscale/outputSizeLimit.ts';
 export { toolsNeeded, unavailableModels, withoutUnavailable, type UnavailableModel } from './requiredTools.ts';

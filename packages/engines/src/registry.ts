@@ -1,5 +1,6 @@
 import { ConfigError } from '@atelier/config';
 import type { Catalog, CatalogModel, EngineName, JobKind, ModelEntryOf } from '@atelier/contracts';
+import { comfyUiModelEngine } from './comfyui/comfyUiModels.ts';
 import type { EngineConfig } from './engineConfig.ts';
 import { huggingFaceClientOf } from './huggingface/huggingFaceClient.ts';
 import { createHuggingFaceImageEngine } from './huggingface/huggingFaceImageEngine.ts';
@@ -11,14 +12,16 @@ import { openAiClientOf } from './openai/openAiClient.ts';
 import { createOpenAiImageEngine } from './openai/openAiImageEngine.ts';
 import { createOpenAiVideoEngine } from './openai/openAiVideoEngine.ts';
 import { createOpenAiVoiceEngine } from './openai/openAiVoiceEngine.ts';
+import type { SharedEngineParts } from './sharedEngineParts.ts';
 import type { Engine } from './types.ts';
+import { createEsrganEngine } from './upscale/esrganEngine.ts';
 import { createLocalVideoEngine } from './video/localVideoEngine.ts';
 import { createLocalVoiceEngine } from './voice/localVoiceEngine.ts';
 
 /** The engine of each model this worker serves, by model id. */
 export type Engines = ReadonlyMap<string, Engine>;
 
-type Factory<E extends EngineName> = (model: ModelEntryOf<E>, config: EngineConfig) => Engine;
+type Factory<E extends EngineName> = (model: ModelEntryOf<E>, config: EngineConfig, shared: SharedEngineParts) => Engine;
 
 type ProviderModel = Pick<ModelEntryOf<'openai' | 'huggingface'>, 'kind' | 'providerModel'>;
 const byKind =
@@ -27,15 +30,16 @@ const byKind =
     makers[model.kind](model, config);
 
 /**
- * How each engine of the catalog is made. An engine missing here (ComfyUI, until its engine
- * lands: one line, `comfyui: (model, config) => createComfyUiEngine(model, ...)`) runs on no
- * worker of this build: its models are listed, and their jobs wait.
+ * How each engine of the catalog is made. The ComfyUI models of one server share its client,
+ * and both upscalers the process's one thread pool (`shared`).
  */
-const factories: { [E in EngineName]?: Factory<E> } = {
+const factories: { [E in EngineName]: Factory<E> } = {
   'local-painter': () => createLocalImageEngine(),
   'local-video': () => createLocalVideoEngine(),
   'local-voice': () => createLocalVoiceEngine(),
   instant: () => createInstantImageEngine(),
+  esrgan: (model, _config, shared) => createEsrganEngine({ scale: model.scale, pool: shared.esrganPool() }),
+  comfyui: (model, _config, shared) => comfyUiModelEngine(model, shared),
   openai: byKind({
     image: (model, config) => createOpenAiImageEngine(openAiClientOf(config), { model: model.providerModel }),
     video: (model, config) => createOpenAiVideoEngine(openAiClientOf(config), { model: model.providerModel }),
@@ -49,11 +53,10 @@ const factories: { [E in EngineName]?: Factory<E> } = {
   }),
 };
 
-function make(model: CatalogModel, config: EngineConfig): Engine | string[] {
-  const factory = factories[model.engine] as Factory<typeof model.engine> | undefined;
-  if (!factory) return [`${model.id}: the ${model.engine} engine is not part of this build`];
+function make(model: CatalogModel, config: EngineConfig, shared: SharedEngineParts): Engine | string[] {
+  const factory = factories[model.engine] as Factory<typeof model.engine>;
   try {
-    return factory(model as never, config);
+    return factory(model as never, config, shared);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return error.issues.map((issue) => `${model.id}: ${issue}`);
@@ -62,21 +65,21 @@ function make(model: CatalogModel, config: EngineConfig): Engine | string[] {
 
 /**
  * The models a worker serves when WORKER_MODELS is unset: every listed model whose engine
- * this build has and whose keys or tokens are set.
+ * can be made here (its keys or tokens set, its workflow readable).
  */
-export function runnableModels(catalog: Catalog, config: EngineConfig): string[] {
+export function runnableModels(catalog: Catalog, config: EngineConfig, shared: SharedEngineParts): string[] {
   return catalog
     .visible()
-    .filter((model) => !Array.isArray(make(model, config)))
+    .filter((model) => !Array.isArray(make(model, config, shared)))
     .map((model) => model.id);
 }
 
 /**
  * One engine per served model. Called at start-up: a model the catalog does not know, or
- * whose engine cannot run here (no such engine, a missing key or token), stops the process
- * with every problem named at once.
+ * whose engine cannot run here (a missing key or token, an unreadable workflow), stops the
+ * process with every problem named at once.
  */
-export function createEngines(catalog: Catalog, modelIds: readonly string[], config: EngineConfig): Engines {
+export function createEngines(catalog: Catalog, modelIds: readonly string[], config: EngineConfig, shared: SharedEngineParts): Engines {
   const problems: string[] = [];
   const engines = new Map<string, Engine>();
   for (const id of modelIds) {
@@ -85,7 +88,7 @@ export function createEngines(catalog: Catalog, modelIds: readonly string[], con
       problems.push(`${id}: not in the catalog`);
       continue;
     }
-    const engine = make(model, config);
+    const engine = make(model, config, shared);
     if (Array.isArray(engine)) problems.push(...engine);
     else engines.set(id, engine);
   }

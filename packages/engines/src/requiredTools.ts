@@ -11,6 +11,7 @@ const toolsOfEngine: Record<EngineName, Partial<Record<JobKind, readonly Tool[]>
   'local-video': { video: ['ffmpeg'] },
   'local-voice': { voice: ['espeak-ng', 'ffmpeg'] },
   instant: {},
+  esrgan: {},
   openai: { video: ['ffmpeg'], voice: ['ffmpeg'] },
   huggingface: { video: ['ffmpeg'], voice: ['ffmpeg'] },
   comfyui: { video: ['ffmpeg'] },

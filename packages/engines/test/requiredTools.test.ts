@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInCatalog } from '@atelier/contracts';
-import { createEngines, withoutUnavailable, toolsNeeded, unavailableModels } from '@atelier/engines';
+import { createEngines, sharedEngineParts, toolsNeeded, unavailableModels, withoutUnavailable } from '@atelier/engines';
 
 const catalog = builtInCatalog();
 const models = { image: catalog.defaultOf('image').id, video: catalog.defaultOf('video').id, voice: catalog.defaultOf('voice').id };
@@ -39,7 +39,7 @@ describe('the programs each engine needs', () => {
   });
 
   it('an unavailable model is not served; the others are untouched', async () => {
-    const engines = createEngines(catalog, localModels, {});
+    const engines = createEngines(catalog, localModels, {}, sharedEngineParts({ clientId: 'test', warn: () => undefined }));
     const served = withoutUnavailable(engines, await unavailableModels(catalog, localModels, { PATH: emptyPath }));
     expect([...served.keys()]).toEqual([models.image]);
     expect(served.get(models.image)).toBe(engines.get(models.image));

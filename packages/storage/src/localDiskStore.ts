@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open, readdir, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '@atelier/contracts';
@@ -75,6 +75,12 @@ export class LocalDiskStore implements ObjectStore {
     const bytes = await fileSizeOrNull(path);
     if (bytes === null) return null;
     return { key, bytes, contentType: metadata.contentType };
+  }
+
+  async read(key: string): Promise<Buffer | null> {
+    const path = this.pathOf(key);
+    if ((await readMetadataOrNull(path)) === null) return null;
+    return nullIfMissingFile(readFile(path));
   }
 
   /**

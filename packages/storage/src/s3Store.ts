@@ -100,6 +100,18 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  async read(key: string): Promise<Buffer | null> {
+    assertValidObjectKey(key);
+    try {
+      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!answer.Body) throw new Error(`S3 answered GET ${key} without a body.`);
+      return Buffer.from(await answer.Body.transformToByteArray());
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
   /** Deleting an absent key succeeds, as in S3 itself. */
   async delete(key: string): Promise<void> {
     assertValidObjectKey(key);

@@ -25,6 +25,7 @@ import { checkWebhookUrl } from '@atelier/webhooks';
 import type { ApiServices } from '../services.ts';
 import { jobStreamPath, jobView } from '../jobView.ts';
 import { awaitTerminalJob } from './awaitTerminalJob.ts';
+import { checkInputs, type CheckedInputs } from './submitInputs.ts';
 
 export interface SubmitResult {
   statusCode: number;
@@ -59,18 +60,22 @@ function modelOf(catalog: Catalog, kind: JobKind, body: unknown): CatalogModel {
   return model;
 }
 
-type ParsedSubmit = ReturnType<typeof parseGenerateBody> & { model: CatalogModel };
+type ParsedSubmit = ReturnType<typeof parseGenerateBody> & CheckedInputs & { model: CatalogModel };
 
-/** The body for its model, with its webhook URL checked against the operator's policy (a DNS lookup: before any transaction). */
+/**
+ * The body for its model, with its input assets checked and its webhook URL checked against
+ * the operator's policy (a DNS lookup): before any transaction.
+ */
 async function parseSubmit(services: ApiServices, request: SubmitRequest): Promise<ParsedSubmit> {
   const model = modelOf(services.catalog, request.kind, request.body);
-  const parsed = { ...parseGenerateBody(model, request.body), model };
+  const body = parseGenerateBody(model, request.body);
+  const parsed = { ...body, ...(await checkInputs(services.pool, request.user.id, model, body.inputs)), model };
   if (!parsed.webhook) return parsed;
   const policy = { allowHttp: services.config.WEBHOOK_ALLOW_HTTP, allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE };
   return { ...parsed, webhook: { ...parsed.webhook, url: await checkWebhookUrl(parsed.webhook.url, policy) } };
 }
 
-async function createJob(db: Queryable, request: SubmitRequest, { model, prompt, params, webhook }: ParsedSubmit) {
+async function createJob(db: Queryable, request: SubmitRequest, { model, prompt, params, inputs, parentAssetId, outputSize, webhook }: ParsedSubmit) {
   const plan = plans[request.user.plan];
   const job = await insertJobWithReservation(db, {
     userId: request.user.id,
@@ -78,8 +83,10 @@ async function createJob(db: Queryable, request: SubmitRequest, { model, prompt,
     model: model.id,
     prompt,
     params,
+    inputs,
+    parentAssetId,
     priority: plan.queuePriority,
-    cost: costOfFormula(request.kind, model.priceFormula, prompt, params),
+    cost: costOfFormula(request.kind, model.priceFormula, prompt, params, outputSize),
     maxActiveJobs: plan.maxActiveJobs,
     webhook,
     apiKeyId: request.apiKeyId ?? null,

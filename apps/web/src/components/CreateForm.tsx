@@ -29,7 +29,8 @@ export function CreateForm({ me }: { me: Me }) {
   const generate = useGenerate();
   const id = useId();
 
-  const ofKind = models.data?.filter((m) => m.kind === kind) ?? [];
+  // The form has no way to give a picture yet: a model that needs one (an upscaler) is not offered here.
+  const ofKind = models.data?.filter((m) => m.kind === kind && !m.inputs.some((input) => input.required)) ?? [];
   const model: ModelView | undefined = ofKind.find((m) => m.id === chosen[kind]) ?? ofKind.find((m) => m.default) ?? ofKind[0];
   const values = model ? (inputs[model.id] ?? defaultInputs(model)) : {};
   const text = prompt.trim();

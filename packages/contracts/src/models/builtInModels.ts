@@ -1,8 +1,9 @@
 import type { ModelEntryInput } from './modelEntry.ts';
 
 /**
- * The models every Atelier has, whatever the catalog file says. None of them is an AI model,
- * and their names and descriptions say so: a person choosing one must know what they get.
+ * The models every Atelier has, whatever the catalog file says. Only the upscalers are a
+ * neural network, and every name and description says what it is: a person choosing one must
+ * know what they get.
  */
 export const builtInModels: ModelEntryInput[] = [
   {
@@ -31,6 +32,19 @@ export const builtInModels: ModelEntryInput[] = [
     description: 'Reads the prompt aloud with espeak-ng’s formant speech synthesis: clear but robotic. Runs offline with no AI model.',
     default: true,
   },
+  ...([2, 4] as const).map(
+    (scale): ModelEntryInput => ({
+      id: `atelier/esrgan-x${scale}`,
+      engine: 'esrgan',
+      kind: 'image',
+      scale,
+      name: `ESRGAN upscaler ×${scale} (neural network, CPU)`,
+      description: `Makes one of your pictures ${scale} times wider and taller with ESRGAN, a real neural network (the slim weights of @upscalerjs/esrgan-slim), run on the worker's CPU: sharper edges than plain resizing, no new content. At most 4096 px a side.`,
+      inputs: [{ name: 'image', kind: 'image', required: true }],
+      // Per output megapixel: ×4 makes 16 output pixels of each input pixel, ×2 four.
+      price: scale === 4 ? { base: 1, perMegapixel: 3 } : { base: 1, perMegapixel: 6 },
+    }),
+  ),
   {
     id: 'atelier/instant-test-image',
     engine: 'instant',

@@ -47,7 +47,8 @@ export class Catalog {
 type Issue = { path: (string | number)[]; message: string };
 
 function prepare(entry: ModelEntry, issues: Issue[], at: (string | number)[]): CatalogModel | null {
-  const { fields, problems } = applyParamOverrides(entry.kind, entry.params);
+  // An upscaler's output size is its input's times its scale: it has no params of its own.
+  const { fields, problems } = applyParamOverrides(entry.kind, entry.params, entry.engine === 'esrgan' ? {} : undefined);
   for (const problem of problems) issues.push({ path: [...at, 'params', ...problem.path], message: problem.message });
   const price = priceSchemaByKind[entry.kind].safeParse(entry.price ?? {});
   if (!price.success) for (const issue of price.error.issues) issues.push({ path: [...at, 'price', ...issue.path.map(String)], message: issue.message });

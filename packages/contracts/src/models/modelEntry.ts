@@ -7,7 +7,7 @@ export const ModelId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/, 'must be "owner/name": lower-case letters, digits, ".", "_" or "-", one "/"');
 
-/** A file a model takes besides the prompt (an upscaler's picture). Uploads are not built yet: the catalog only says so. */
+/** A file a model takes besides the prompt (an upscaler's picture): a submit names one of the caller's assets for it. */
 export const ModelInput = z.object({ name: z.string().min(1), kind: z.enum(['image']), required: z.boolean().default(true) }).strict();
 
 const common = {
@@ -29,6 +29,11 @@ const localEntry = <E extends string, K extends JobKind>(engine: E, kind: K) =>
   z.object({ ...common, engine: z.literal(engine), kind: z.literal(kind) }).strict();
 const providerEntry = <E extends string>(engine: E) =>
   z.object({ ...common, engine: z.literal(engine), kind: JobKind, providerModel: z.string().min(1) }).strict();
+
+/** ESRGAN on the worker's CPU; its output is its input picture times `scale`, so it takes no params. */
+export const EsrganEntry = z
+  .object({ ...common, engine: z.literal('esrgan'), kind: z.literal('image'), scale: z.union([z.literal(2), z.literal(4)]) })
+  .strict();
 
 /** `"<node id>.inputs.<input name>"`, as ComfyUI's API-format workflow addresses a node input. */
 export const ComfyBinding = z.string().regex(/^[^.]+\.inputs\.[^.]+$/, 'must be "<node id>.inputs.<input name>"');
@@ -54,6 +59,7 @@ export const ModelEntry = z.discriminatedUnion('engine', [
   localEntry('local-video', 'video'),
   localEntry('local-voice', 'voice'),
   localEntry('instant', 'image'),
+  EsrganEntry,
   providerEntry('openai'),
   providerEntry('huggingface'),
   ComfyUiEntry,

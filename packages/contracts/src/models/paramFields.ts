@@ -72,14 +72,15 @@ export type ParamOverride = z.infer<typeof ParamOverride>;
 export function applyParamOverrides(
   kind: JobKind,
   overrides: Record<string, ParamOverride>,
+  base: Record<string, ParamField> = paramFieldsByKind[kind],
 ): { fields: Record<string, ParamField>; problems: { path: string[]; message: string }[] } {
-  const base: Record<string, ParamField> = paramFieldsByKind[kind];
   const fields: Record<string, ParamField> = { ...base };
   const problems: { path: string[]; message: string }[] = [];
   for (const [name, override] of Object.entries(overrides)) {
     const field = base[name];
     if (!field) {
-      problems.push({ path: [name], message: `${kind} models have no param "${name}"; they have ${Object.keys(base).join(', ')}` });
+      const known = Object.keys(base).join(', ') || 'none';
+      problems.push({ path: [name], message: `this ${kind} model has no param "${name}"; it has ${known}` });
       continue;
     }
     const narrowed = narrowField(field, override);

@@ -1,11 +1,11 @@
-import { JobError } from '@atelier/contracts';
+import { assertOutputFits, JobError } from '@atelier/contracts';
 import { progressReporter } from '../progressReporter.ts';
 import type { Engine } from '../types.ts';
 import { encodeUpscaled } from './encodeUpscaled.ts';
 import type { EsrganPool } from './esrganPool.ts';
 import type { EsrganScale } from './esrganScale.ts';
 import { decodeInputPicture } from './inputPicture.ts';
-import { assertOutputFits } from './outputSizeLimit.ts';
+
 import { upscaleInTiles } from './upscaleInTiles.ts';
 import { upscalePreview } from './upscalePreview.ts';
 

@@ -291,7 +291,10 @@ export async function comfyUiServer(behaviour: ComfyUiBehaviour) {
       const clientId = url.searchParams.get('clientId') ?? crypto.randomUUID();
       sockets.set(clientId, ws);
       log.push(`socket opened ${clientId}`);
-      ws.on('close', () => sockets.get(clientId) === ws && sockets.delete(clientId));
+      ws.on('close', () => {
+        log.push(`socket closed ${clientId}`);
+        if (sockets.get(clientId) === ws) sockets.delete(clientId);
+      });
       ws.send(JSON.stringify({ type: 'status', data: { status: { exec_info: { queue_remaining: pending.length } }, sid: clientId } }));
     });
   });

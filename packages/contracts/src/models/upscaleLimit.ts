@@ -1,6 +1,6 @@
-import { JobError } from '@atelier/contracts';
+import { JobError } from '../errors.ts';
 
-/** The longest side an upscale may produce; the API refuses the same at submit. */
+/** The longest side an upscale may produce: the API refuses more at submit, the engine before any work. */
 export const MAX_OUTPUT_SIDE = 4096;
 
 /** Refuses, before any work, an upscale whose output would pass MAX_OUTPUT_SIDE on either side. */
