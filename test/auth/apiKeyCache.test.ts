@@ -78,13 +78,16 @@ describe('remembered API keys', () => {
           await platform.pool.query<{ lastUsed: Date }>(`SELECT last_used_at AS "lastUsed" FROM api_keys WHERE user_id = $1`, [user.user.id])
         ).rows[0]!.lastUsed.getUTCFullYear();
       const forgetLastUse = () => platform.pool.query(`UPDATE api_keys SET last_used_at = '2000-01-01' WHERE user_id = $1`, [user.user.id]);
-      const start = performance.now();
       expect((await meAt(api.baseUrl)).status).toBe(200);
+      // The key was remembered just before this answer: time from here, not from the request
+      // (on a busy machine the first lookup alone can take most of the key's 2 s).
+      const start = performance.now();
       await forgetLastUse();
       // In the last quarter of the key's 2 s: answered from memory, and looked up behind it.
       await new Promise((resolve) => setTimeout(resolve, 1_600 - (performance.now() - start)));
       expect((await meAt(api.baseUrl)).status).toBe(200);
-      await within(1_000, async () => ((await lastUsedYear()) > 2000 ? true : undefined));
+      // A bound on waiting, not a speed check: the lookup runs behind the answer.
+      await within(5_000, async () => ((await lastUsedYear()) > 2000 ? true : undefined));
       await forgetLastUse();
       // Past the first lookup's 2 s, within the second's: still no database read.
       await new Promise((resolve) => setTimeout(resolve, 2_600 - (performance.now() - start)));
