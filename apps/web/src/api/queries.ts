@@ -127,11 +127,12 @@ export function useCancelJob() {
   });
 }
 
+/** A deleted result leaves the gallery and, through its job (no output any more), the job list. */
 export function useDeleteAsset() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (assetId: string) => deleteAt(`/api/assets/${encodeURIComponent(assetId)}`),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.allAssets }),
+    onSuccess: () => Promise.all([queryKeys.allAssets, queryKeys.jobs].map((queryKey) => client.invalidateQueries({ queryKey }))),
   });
 }
 

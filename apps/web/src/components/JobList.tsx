@@ -1,4 +1,4 @@
-import { isTerminal } from '@atelier/contracts';
+import { isTerminal, type JobView } from '@atelier/contracts';
 import { useJobs } from '../api/queries.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { JobCard } from './JobCard.tsx';
@@ -8,6 +8,9 @@ import { JobCard } from './JobCard.tsx';
  * The newest unfinished jobs stream live; any beyond these follow the polled job list.
  */
 export const MAX_LIVE_STREAMS = 4;
+
+/** A finished job whose result was deleted from the gallery has nothing left to show. */
+const resultDeleted = (job: JobView) => job.status === 'succeeded' && job.outputUrl === null;
 
 export function JobList() {
   const jobs = useJobs(MAX_LIVE_STREAMS);
@@ -19,7 +22,7 @@ export function JobList() {
     );
   if (jobs.isError) return <ErrorNotice error={jobs.error} />;
 
-  const items = jobs.data.items;
+  const items = jobs.data.items.filter((job) => !resultDeleted(job));
   if (items.length === 0) return <p className="empty">Your jobs appear here as they run.</p>;
   const liveIds = new Set(
     items
