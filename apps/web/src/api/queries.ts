@@ -132,7 +132,11 @@ export function useDeleteAsset() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (assetId: string) => deleteAt(`/api/assets/${encodeURIComponent(assetId)}`),
-    onSuccess: () => Promise.all([queryKeys.allAssets, queryKeys.jobs].map((queryKey) => client.invalidateQueries({ queryKey }))),
+    onSuccess: (_, assetId) => {
+      // Its details and lineage would answer 404 if fetched again.
+      for (const queryKey of [queryKeys.assetDetails(assetId), queryKeys.assetLineage(assetId)]) client.removeQueries({ queryKey });
+      return Promise.all([queryKeys.allAssets, queryKeys.jobs].map((queryKey) => client.invalidateQueries({ queryKey })));
+    },
   });
 }
 
