@@ -127,7 +127,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     now: Date.now,
   });
   deliveries.on('error', (error) => log.error({ err: error }, 'webhook delivery worker error'));
-  const monthlyGrants = await startMonthlyGrants(redis, config.QUEUE_PREFIX, config.MONTHLY_GRANT_INTERVAL_MS, pool, log);
+  const monthlyGrants =
+    config.MONTHLY_GRANT_INTERVAL_MS > 0 ? await startMonthlyGrants(redis, config.QUEUE_PREFIX, config.MONTHLY_GRANT_INTERVAL_MS, pool, log) : null;
   const announcer = workerAnnouncer(redis, config.QUEUE_PREFIX, config.WORKER_ANNOUNCE_INTERVAL_MS, {
     id: workerId,
     engines,
@@ -182,7 +183,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS + 15_000).unref();
     await announcer.withdraw().catch((error: Error) => log.warn({ err: error }, 'could not withdraw the announcement; it expires'));
-    await Promise.all([...workers.map((worker) => worker.close()), deliveries.close(), monthlyGrants.close()]);
+    await Promise.all([...workers.map((worker) => worker.close()), deliveries.close(), monthlyGrants?.close()]);
     clearTimeout(grace);
     await Promise.all([generationQueues.close(), deadLetters.close(), webhooks.queue.close(), closeMetrics?.()]);
     subscriber.disconnect();
