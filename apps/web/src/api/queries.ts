@@ -4,7 +4,7 @@ import { isTerminal } from '@atelier/contracts';
 import type { JobKind, JobView, ModelView } from '@atelier/contracts';
 import { apiFetch } from './client.ts';
 import { ApiError } from './errors.ts';
-import type { Asset, AssetDetails, AssetLineage, CreditsPage, GenerateResponse, Me, Page } from './types.ts';
+import type { Asset, AssetDetails, AssetLineage, CreditLinesPage, GenerateResponse, Me, Page } from './types.ts';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -78,11 +78,12 @@ export const useAssetDetails = (id: string) =>
 export const useAssetLineage = (id: string) =>
   useQuery({ queryKey: queryKeys.assetLineage(id), queryFn: ({ signal }) => apiFetch<AssetLineage>(`/api/assets/${id}/lineage`, { signal }) });
 
+/** The credits history, one line per job. */
 export const useCredits = () =>
   useInfiniteQuery({
     queryKey: queryKeys.credits,
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) => apiFetch<CreditsPage>(withQuery('/api/credits', { cursor: pageParam }), { signal }),
+    queryFn: ({ pageParam, signal }) => apiFetch<CreditLinesPage>(withQuery('/api/credits', { view: 'jobs', cursor: pageParam }), { signal }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { CreditLineView } from '@atelier/contracts';
 import type { JobKind, JobView, Plan } from '@atelier/contracts';
 
 // Response shapes of the API routes that packages/contracts does not describe (yet).
@@ -67,16 +69,10 @@ export interface AssetLineage {
 export const creditKinds = ['grant', 'reserve', 'charge', 'refund'] as const;
 export type CreditKind = (typeof creditKinds)[number];
 
-export interface CreditItem {
-  id: string;
-  kind: CreditKind;
-  amount: number;
-  reason: string | null;
-  jobId: string | null;
-  createdAt: string;
-}
+/** A line of the history by job (`/api/credits?view=jobs`). */
+export type CreditLine = z.infer<typeof CreditLineView>;
 
-export interface CreditsPage extends Page<CreditItem> {
+export interface CreditLinesPage extends Page<CreditLine> {
   balance: number;
 }
 

@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { useLocation } from 'react-router';
 import { isTerminal, type JobView } from '@atelier/contracts';
 import { useJobs } from '../api/queries.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
@@ -12,8 +14,17 @@ export const MAX_LIVE_STREAMS = 4;
 /** A finished job whose result was deleted from the gallery has nothing left to show. */
 const resultDeleted = (job: JobView) => job.status === 'succeeded' && job.outputUrl === null;
 
+/** A link to `/#job-<id>` (the credits history) scrolls to that card once the list has it. */
+function useScrollToLinkedJob(loaded: boolean): void {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (loaded && hash.startsWith('#job-')) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'center' });
+  }, [loaded, hash]);
+}
+
 export function JobList() {
   const jobs = useJobs(MAX_LIVE_STREAMS);
+  useScrollToLinkedJob(jobs.isSuccess);
   if (jobs.isPending)
     return (
       <p className="muted" role="status">
