@@ -76,7 +76,10 @@ describe('credits in the web app', () => {
     await expect(ledger.nth(1).locator('td.num').textContent()).resolves.toBe(`+${cost}`);
     await page.screenshot({ path: `${screenshots}web-credits.png` });
     // The line links to the job's card on the create page.
-    await ledger.first().getByRole('link', { name: /Waves rolling onto a quiet beach/ }).click();
+    await ledger
+      .first()
+      .getByRole('link', { name: /Waves rolling onto a quiet beach/ })
+      .click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#job-/);
     await card.waitFor();
 
