@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf, VideoParams } from '@atelier/contracts';
 import { createUser, ledgerBalance } from '@atelier/db';
@@ -9,6 +10,7 @@ import { WebPlatform } from './support/webPlatform.ts';
 // while it waits gives its credits back, and the card and the balance say so. No worker runs
 // here, so a submitted job stays queued until it is canceled.
 
+const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 let web: WebPlatform;
 
 beforeAll(async () => {
@@ -63,12 +65,23 @@ describe('credits in the web app', () => {
     await expect(page.getByRole('button', { name: 'Generate' }).isEnabled()).resolves.toBe(true);
     expect(await ledgerBalance(web.platform.pool, user.id)).toEqual({ balance: cost, ledgerSum: cost });
 
+    // The history has one line for the job, with what it cost in the end, and one for the grant.
     await page.getByRole('link', { name: 'Credits', exact: true }).click();
     const ledger = page.locator('table.ledger tbody tr');
     await ledger.first().waitFor();
-    await expect(ledger.first().textContent()).resolves.toContain(`Refunded`);
-    await expect(ledger.first().locator('td.num').textContent()).resolves.toBe(`+${cost}`);
-    await expect(ledger.nth(1).locator('td.num').textContent()).resolves.toBe(`−${cost}`);
+    await expect(ledger.count()).resolves.toBe(2);
+    await expect(ledger.first().locator('.badge').textContent()).resolves.toBe('Refunded');
+    await expect(ledger.first().locator('.ledger-reason').textContent()).resolves.toBe(`${cost} credits reserved, ${cost} credits refunded`);
+    await expect(ledger.first().locator('td.num').textContent()).resolves.toBe('0');
+    await expect(ledger.nth(1).locator('td.num').textContent()).resolves.toBe(`+${cost}`);
+    await page.screenshot({ path: `${screenshots}web-credits.png` });
+    // The line links to the job's card on the create page.
+    await ledger
+      .first()
+      .getByRole('link', { name: /Waves rolling onto a quiet beach/ })
+      .click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#job-/);
+    await card.waitFor();
 
     expect(describeConsole(problems.consoleErrors)).toEqual([]);
     expect(problems.pageErrors.map(String)).toEqual([]);

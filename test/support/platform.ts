@@ -75,6 +75,8 @@ export class TestPlatform {
       // Every test client is 127.0.0.1: the per-address limits have their own test (test/auth/authThrottle.test.ts).
       AUTH_FAILURE_MAX: '100000',
       LOGIN_START_MAX: '100000',
+      // Its first run would grant an operator-set Pro user the month's credits whenever a worker starts; it has its own test (test/billing/scheduledGrants.test.ts).
+      MONTHLY_GRANT_INTERVAL_MS: '0',
       ...extraEnv,
     };
     this.pool = createPool(database.url, 4);

@@ -63,6 +63,12 @@ export const workerConfigSchema = z
     WORKER_STALLED_INTERVAL_MS: positiveInt(2_000),
     /** How often the worker checks that Redis still holds the queue (its data sentinel); a loss puts every unfinished job back. */
     REDIS_LOSS_CHECK_MS: positiveInt(1_000),
+    /**
+     * How often the monthly credit grant runs (one scheduler across all workers; each user is
+     * granted once per month and plan, by the first run of the month). Hourly by default; 0: this
+     * worker neither schedules nor runs it.
+     */
+    MONTHLY_GRANT_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
     /** How often the reconciler compares unfinished rows with the queue. */
     RECONCILE_INTERVAL_MS: positiveInt(30_000),
     /** A row must be this old before the reconciler treats it as lost by the queue. */

@@ -31,6 +31,7 @@ import { WorkerMetrics } from './metrics/workerMetrics.ts';
 import { SlotGate } from './slotGate.ts';
 import { workerAnnouncer } from './workerAnnouncer.ts';
 import { startMetricsServer } from './metrics/metricsServer.ts';
+import { startMonthlyGrants } from './monthlyGrantWorker.ts';
 
 class ShutdownError extends Error {
   override name = 'ShutdownError';
@@ -154,6 +155,8 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
     now: Date.now,
   });
   deliveries.on('error', (error) => log.error({ err: error }, 'webhook delivery worker error'));
+  const monthlyGrants =
+    config.MONTHLY_GRANT_INTERVAL_MS > 0 ? await startMonthlyGrants(redis, config.QUEUE_PREFIX, config.MONTHLY_GRANT_INTERVAL_MS, pool, log) : null;
   const announcer = workerAnnouncer(redis, config.QUEUE_PREFIX, config.WORKER_ANNOUNCE_INTERVAL_MS, {
     id: workerId,
     engines,
@@ -208,7 +211,7 @@ export async function startWorker(env: NodeJS.ProcessEnv = process.env): Promise
       process.exit(1);
     }, config.SHUTDOWN_GRACE_MS + 15_000).unref();
     await announcer.withdraw().catch((error: Error) => log.warn({ err: error }, 'could not withdraw the announcement; it expires'));
-    await Promise.all([...workers.map((worker) => worker.close()), deliveries.close()]);
+    await Promise.all([...workers.map((worker) => worker.close()), deliveries.close(), monthlyGrants?.close()]);
     clearTimeout(grace);
     await Promise.all([generationQueues.close(), deadLetters.close(), webhooks.queue.close(), closeMetrics?.(), shared.close()]);
     subscriber.disconnect();

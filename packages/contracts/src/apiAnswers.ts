@@ -48,6 +48,34 @@ export const CreditTransactionView = z.object({
 });
 export const CreditsAnswer = z.object({ balance: z.number().int(), items: z.array(CreditTransactionView), nextCursor: z.string().nullable() });
 
+/** A line of the credits history by job (`?view=jobs`): a job's movements together, or one movement of no job. */
+export const CreditLineView = z.object({
+  /** The line's first ledger row; lines are newest first by it. */
+  id: z.number().int(),
+  /** The first movement's kind: `reserve` for a job's line. */
+  kind: z.enum(['grant', 'reserve', 'charge', 'refund']),
+  /** The balance change of the whole line: minus what the job cost in the end. */
+  amount: z.number().int(),
+  reason: z.string(),
+  createdAt: z.string(),
+  job: z
+    .object({
+      id: z.string(),
+      kind: JobKind,
+      model: z.string(),
+      prompt: z.string(),
+      status: z.string(),
+      /** Credits set aside when it was submitted (and again for each retry from the dead-letter queue). */
+      reserved: z.number().int(),
+      /** Credits kept for its result: what was reserved for the rounds that succeeded. */
+      charged: z.number().int(),
+      /** Credits given back (failed, canceled). */
+      refunded: z.number().int(),
+    })
+    .nullable(),
+});
+export const CreditLinesAnswer = z.object({ balance: z.number().int(), items: z.array(CreditLineView), nextCursor: z.string().nullable() });
+
 export const PricingAnswer = z.object({
   plans: z.record(Plan, z.record(z.string(), z.unknown())),
   prices: z.record(JobKind, z.record(z.string(), z.unknown())),

@@ -7,6 +7,12 @@ export const PageQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+/**
+ * `movements` (the default): every ledger row. `jobs`: one line per job with what it cost in the
+ * end (its reservations, charge and refunds together); grants and other movements keep their own.
+ */
+export const CreditsQuery = PageQuery.extend({ view: z.enum(['movements', 'jobs']).default('movements') });
+
 export const AssetQuery = PageQuery.extend({ kind: JobKind.optional() });
 
 export const DeadLetterQuery = z.object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors.ts';
 import { GenerateBody, ImageParams, JobKind, VideoParams, VoiceParams } from './jobs.ts';
 import { type ApiKeyScope, CreateApiKeyBody, UpdateApiKeyBody } from './apiKeys.ts';
-import { AssetQuery, DeadLetterQuery, PageQuery, WorkerConcurrencyBody } from './apiRequests.ts';
+import { AssetQuery, CreditsQuery, DeadLetterQuery, PageQuery, WorkerConcurrencyBody } from './apiRequests.ts';
 import * as answers from './apiAnswers.ts';
 import { JobStreamEvent } from './events.ts';
 import { ModelView } from './models/modelView.ts';
@@ -327,8 +327,13 @@ export const apiRoutes: ApiRoute[] = [
     summary: 'Balance and ledger',
     tag: 'credits',
     auth: 'user',
-    query: PageQuery,
-    answers: { 200: json('The balance and a page of ledger rows.', answers.CreditsAnswer) },
+    query: CreditsQuery,
+    answers: {
+      200: json(
+        'The balance and a page of ledger rows, or with `view=jobs` a page of history lines (one per job).',
+        z.union([answers.CreditsAnswer, answers.CreditLinesAnswer]),
+      ),
+    },
   },
   {
     method: 'GET',

@@ -59,6 +59,17 @@ export const queues = {
     maxDelayMs: 3_600_000,
     jitter: 0.2,
   },
+  /**
+   * The platform's own chores, run by the workers on a schedule. A BullMQ job scheduler
+   * (`schedulerId`) exists once per Redis whatever the number of workers, and each of its runs
+   * is one job that one worker takes.
+   */
+  maintenance: {
+    name: 'maintenance',
+    jobName: 'grant-monthly',
+    schedulerId: 'monthly-grants',
+    payload: z.object({}),
+  },
 } as const;
 
 /**

@@ -5,6 +5,7 @@ export * from './users.ts';
 export * from './apiKeys.ts';
 export * from './jobs.ts';
 export * from './credits.ts';
+export * from './creditLines.ts';
 export * from './assets.ts';
 export * from './idempotency.ts';
 export * from './sessions.ts';

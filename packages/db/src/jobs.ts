@@ -163,7 +163,7 @@ const claimJobStatement = preparedStatement(
   'claim-job',
   `WITH j AS (
      UPDATE generation_jobs
-     SET status = 'running', worker_id = $2, attempts = attempts + 1, progress = 0,
+     SET status = 'running', worker_id = $2, attempts = attempts + 1, progress = 0, preview_key = NULL,
          started_at = coalesce(started_at, now()), error_code = NULL, error_message = NULL
      WHERE id = $1 AND status IN ('queued', 'running')
      RETURNING *
@@ -181,7 +181,9 @@ const claimJobStatement = preparedStatement(
  * A worker takes the job. `running → running` is allowed: a job whose worker died is taken
  * over by the next one, which BullMQ's lock makes the only holder. The same statement writes
  * the attempt to `job_history` and closes an attempt left open by a dead worker as
- * `abandoned`, so the history costs no extra round trip. `gpu` names the device the attempt
+ * `abandoned`, so the history costs no extra round trip. The preview key is cleared: an
+ * earlier attempt's first frame is removed when this one completes, and this attempt stores
+ * its own. `gpu` names the device the attempt
  * runs on, where the engine knows it (null for local engines and providers).
  */
 export async function claimJob(db: Queryable, id: string, workerId: string, gpu: string | null = null): Promise<JobRow | null> {
@@ -270,7 +272,7 @@ const finishJobUnsuccessfullyStatement = preparedStatement(
   'finish-job-unsuccessfully',
   `WITH j AS (
      UPDATE generation_jobs
-     SET status = $2, error_code = $3, error_message = $4, finished_at = now()
+     SET status = $2, error_code = $3, error_message = $4, finished_at = now(), preview_key = NULL, output_key = NULL
      WHERE id = $1 AND status IN ('queued', 'running')
        AND ($5::text IS NULL OR worker_id = $5 OR status = 'queued')
        AND ($6::uuid IS NULL OR user_id = $6)
@@ -293,6 +295,7 @@ const finishJobUnsuccessfullyStatement = preparedStatement(
 
 /**
  * A final `failed` or `canceled`, with the refund of the reservation, in one statement. The
+ * row forgets its files: the caller removes the objects (a constraint holds the row to it). The
  * refund's idempotency key makes a second call move no credit. `workerId` null means any
  * holder (a cancel or the reconciler); otherwise only that worker's hold counts.
  */

@@ -1,2 +1,3 @@
 export * from './changePlan.ts';
 export * from './deadLetters.ts';
+export * from './monthlyGrants.ts';

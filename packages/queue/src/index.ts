@@ -10,3 +10,4 @@ export * from './deadLetterQueue.ts';
 export * from './workerAnnouncements.ts';
 export * from './queueTotals.ts';
 export * from './redisDataSentinel.ts';
+export * from './maintenanceQueue.ts';

@@ -45,6 +45,9 @@ export function registerSecurityHeaders(app: FastifyInstance, config: ApiConfig)
     const type = String(reply.getHeader('content-type') ?? '');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
+    // A 304's headers replace the cached page's: it has no content type, and the JSON policy
+    // it would get blocks every script of a reloaded page. The stored policy stands.
+    if (reply.statusCode === 304) return done(null, payload);
     reply.header('content-security-policy', type.startsWith('text/html') ? forPages : NOT_A_PAGE_POLICY);
     done(null, payload);
   });

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError, plans, priceTable } from '@atelier/contracts';
-import { decodeCreditCursor, findUserById, listCreditTransactions } from '@atelier/db';
+import { AppError, CreditsQuery, plans, priceTable } from '@atelier/contracts';
+import { decodeCreditCursor, findUserById, listCreditLines, listCreditTransactions } from '@atelier/db';
 import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import type { ApiServices } from '../services.ts';
-import { PageQuery } from './params.ts';
 
 export function creditRoutes(services: ApiServices) {
   return async (app: FastifyInstance) => {
@@ -13,17 +12,21 @@ export function creditRoutes(services: ApiServices) {
     app.register(async (authed) => {
       authed.addHook('preHandler', requireUser(services));
       authed.get('/api/credits', async (request) => {
-        const query = PageQuery.parse(request.query);
+        const query = CreditsQuery.parse(request.query);
         if (query.cursor !== undefined && decodeCreditCursor(query.cursor) === null)
           throw new AppError('validation_failed', 'cursor: not a cursor this API gave out');
         const user = currentUser(request);
-        const [page, fresh] = await Promise.all([
-          listCreditTransactions(services.pool, user.id, query.limit, query.cursor ?? null),
-          // Read now: the auth lookup may be remembered, its balance older than this request.
-          findUserById(services.pool, user.id),
-        ]);
+        const cursor = query.cursor ?? null;
+        // Read now: the auth lookup may be remembered, its balance older than this request.
+        const balance = findUserById(services.pool, user.id).then((fresh) => fresh?.credits ?? user.credits);
+        if (query.view === 'jobs') {
+          const [page, credits] = await Promise.all([listCreditLines(services.pool, user.id, query.limit, cursor), balance]);
+          const items = page.items.map(({ createdAt, ...line }) => ({ ...line, createdAt: createdAt.toISOString() }));
+          return { balance: credits, items, nextCursor: page.nextCursor };
+        }
+        const [page, credits] = await Promise.all([listCreditTransactions(services.pool, user.id, query.limit, cursor), balance]);
         return {
-          balance: fresh?.credits ?? user.credits,
+          balance: credits,
           items: page.items.map(({ idempotencyKey: _key, createdAt, ...item }) => ({ ...item, createdAt: createdAt.toISOString() })),
           nextCursor: page.nextCursor,
         };

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { billingPeriod, createPool, grantMonthlyCredits, listUsersDueMonthlyGrant } from '@atelier/db';
+import { billingPeriod, createPool } from '@atelier/db';
+import { grantDueMonthlyCredits } from '@atelier/operations';
 import { databaseUrl } from '../cliConfig.ts';
-
-const PAGE_SIZE = 500;
 
 const GrantArgs = z.object({
   period: z
@@ -14,8 +13,9 @@ const GrantArgs = z.object({
 
 /**
  * `atelier credits grant-monthly [--period YYYY-MM]`: every user still owed their plan's monthly
- * credits for the period (this month by default, in UTC) gets them. Meant for a daily cron:
- * each grant's key is per user, month and plan, so any number of runs, even at once, grant
+ * credits for the period (this month by default, in UTC) gets them. The workers run the same
+ * grant on a schedule (docs/billing.md); this is for a past period or an operator in a hurry.
+ * Each grant's key is per user, month and plan, so any number of runs, even at once, grant
  * each user once. Stripe-paying Pro users are left to their paid invoice.
  */
 export async function runCredits(args: string[]): Promise<void> {
@@ -25,15 +25,7 @@ export async function runCredits(args: string[]): Promise<void> {
   const period = GrantArgs.parse(values).period ?? billingPeriod(new Date());
   const pool = createPool(await databaseUrl(), 1);
   try {
-    let granted = 0;
-    let afterId: string | null = null;
-    for (;;) {
-      const due = await listUsersDueMonthlyGrant(pool, period, afterId, PAGE_SIZE);
-      for (const user of due) if (await grantMonthlyCredits(pool, user.id, user.plan, period)) granted++;
-      if (due.length < PAGE_SIZE) break;
-      afterId = due.at(-1)!.id;
-    }
-    process.stdout.write(`${JSON.stringify({ period, granted })}\n`);
+    process.stdout.write(`${JSON.stringify(await grantDueMonthlyCredits(pool, period))}\n`);
   } finally {
     await pool.end();
   }

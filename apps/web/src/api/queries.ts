@@ -4,7 +4,7 @@ import { isTerminal } from '@atelier/contracts';
 import type { JobKind, JobView, ModelView } from '@atelier/contracts';
 import { apiFetch } from './client.ts';
 import { ApiError } from './errors.ts';
-import type { Asset, AssetDetails, AssetLineage, CreditsPage, GenerateResponse, Me, Page } from './types.ts';
+import type { Asset, AssetDetails, AssetLineage, CreditLinesPage, GenerateResponse, Me, Page } from './types.ts';
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -78,11 +78,12 @@ export const useAssetDetails = (id: string) =>
 export const useAssetLineage = (id: string) =>
   useQuery({ queryKey: queryKeys.assetLineage(id), queryFn: ({ signal }) => apiFetch<AssetLineage>(`/api/assets/${id}/lineage`, { signal }) });
 
+/** The credits history, one line per job. */
 export const useCredits = () =>
   useInfiniteQuery({
     queryKey: queryKeys.credits,
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) => apiFetch<CreditsPage>(withQuery('/api/credits', { cursor: pageParam }), { signal }),
+    queryFn: ({ pageParam, signal }) => apiFetch<CreditLinesPage>(withQuery('/api/credits', { view: 'jobs', cursor: pageParam }), { signal }),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 
@@ -127,11 +128,16 @@ export function useCancelJob() {
   });
 }
 
+/** A deleted result leaves the gallery and, through its job (no output any more), the job list. */
 export function useDeleteAsset() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (assetId: string) => deleteAt(`/api/assets/${encodeURIComponent(assetId)}`),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.allAssets }),
+    onSuccess: (_, assetId) => {
+      // Its details and lineage would answer 404 if fetched again.
+      for (const queryKey of [queryKeys.assetDetails(assetId), queryKeys.assetLineage(assetId)]) client.removeQueries({ queryKey });
+      return Promise.all([queryKeys.allAssets, queryKeys.jobs].map((queryKey) => client.invalidateQueries({ queryKey })));
+    },
   });
 }
 

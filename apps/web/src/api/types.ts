@@ -1,4 +1,5 @@
-import type { AssetAnswer, AssetRecipe, AssetView, JobView, LineageAnswer, MeAnswer } from '@atelier/contracts';
+import type { z } from 'zod';
+import type { AssetAnswer, AssetRecipe, AssetView, CreditLineView, JobView, LineageAnswer, MeAnswer } from '@atelier/contracts';
 
 // Response shapes of the API routes that packages/contracts does not describe (yet); the
 // ones it does (jobs, assets, the caller) are its types. Move the rest there when the API adds them.
@@ -18,16 +19,10 @@ export type AssetLineage = LineageAnswer;
 export const creditKinds = ['grant', 'reserve', 'charge', 'refund'] as const;
 export type CreditKind = (typeof creditKinds)[number];
 
-export interface CreditItem {
-  id: string;
-  kind: CreditKind;
-  amount: number;
-  reason: string | null;
-  jobId: string | null;
-  createdAt: string;
-}
+/** A line of the history by job (`/api/credits?view=jobs`). */
+export type CreditLine = z.infer<typeof CreditLineView>;
 
-export interface CreditsPage extends Page<CreditItem> {
+export interface CreditLinesPage extends Page<CreditLine> {
   balance: number;
 }
 

@@ -25,7 +25,7 @@ export function JobCard({ job, live }: Props) {
   const finished = isTerminal(state.status);
 
   return (
-    <article className={`job-card is-${state.status}`} aria-labelledby={titleId}>
+    <article id={`job-${job.id}`} className={`job-card is-${state.status}`} aria-labelledby={titleId}>
       <JobMedia state={state} prompt={job.prompt} size={sizeOf(job)} />
       <div className="job-body">
         <div className="job-meta">

@@ -1,4 +1,6 @@
-import { isTerminal } from '@atelier/contracts';
+import { useEffect } from 'react';
+import { useLocation } from 'react-router';
+import { isTerminal, type JobView } from '@atelier/contracts';
 import { useJobs } from '../api/queries.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { JobCard } from './JobCard.tsx';
@@ -9,8 +11,20 @@ import { JobCard } from './JobCard.tsx';
  */
 export const MAX_LIVE_STREAMS = 4;
 
+/** A finished job whose result was deleted from the gallery has nothing left to show. */
+const resultDeleted = (job: JobView) => job.status === 'succeeded' && job.outputUrl === null;
+
+/** A link to `/#job-<id>` (the credits history) scrolls to that card once the list has it. */
+function useScrollToLinkedJob(loaded: boolean): void {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (loaded && hash.startsWith('#job-')) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'center' });
+  }, [loaded, hash]);
+}
+
 export function JobList() {
   const jobs = useJobs(MAX_LIVE_STREAMS);
+  useScrollToLinkedJob(jobs.isSuccess);
   if (jobs.isPending)
     return (
       <p className="muted" role="status">
@@ -19,7 +33,7 @@ export function JobList() {
     );
   if (jobs.isError) return <ErrorNotice error={jobs.error} />;
 
-  const items = jobs.data.items;
+  const items = jobs.data.items.filter((job) => !resultDeleted(job));
   if (items.length === 0) return <p className="empty">Your jobs appear here as they run.</p>;
   const liveIds = new Set(
     items

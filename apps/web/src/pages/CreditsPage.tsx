@@ -1,10 +1,11 @@
+import { Link } from 'react-router';
 import { plans } from '@atelier/contracts';
-import { useCredits } from '../api/queries.ts';
-import type { CreditKind, Me } from '../api/types.ts';
+import { useCredits, useModelName } from '../api/queries.ts';
+import type { CreditKind, CreditLine, Me } from '../api/types.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { LoadMore } from '../components/LoadMore.tsx';
 import { UpgradeButton } from '../components/UpgradeButton.tsx';
-import { formatCredits, formatDate, formatSignedCredits } from '../lib/format.ts';
+import { formatCredits, formatDate, formatSignedCredits, kindLabels as jobKindLabels } from '../lib/format.ts';
 
 const kindLabels: Record<CreditKind, string> = {
   grant: 'Granted',
@@ -12,6 +13,40 @@ const kindLabels: Record<CreditKind, string> = {
   charge: 'Charged',
   refund: 'Refunded',
 };
+
+type JobOfLine = NonNullable<CreditLine['job']>;
+
+/** What the job cost in the end, in words: the badge and the sentence under it. */
+function jobOutcome(job: JobOfLine): { badge: string; className: string; detail: string } {
+  const parts = [`${formatCredits(job.reserved)} reserved`];
+  if (job.charged > 0) parts.push(`${formatCredits(job.charged)} charged`);
+  if (job.refunded > 0) parts.push(`${formatCredits(job.refunded)} refunded`);
+  if (job.charged > 0) return { badge: 'Charged', className: 'ledger-charge', detail: parts.join(', ') };
+  if (job.refunded >= job.reserved) return { badge: 'Refunded', className: 'ledger-refund', detail: parts.join(', ') };
+  return { badge: 'Reserved', className: 'ledger-reserve', detail: `${parts.join(', ')}; settled when it finishes` };
+}
+
+function LineWhat({ line }: { line: CreditLine }) {
+  const modelName = useModelName();
+  if (!line.job) {
+    return (
+      <>
+        <span className={`badge ledger-${line.kind}`}>{kindLabels[line.kind] ?? line.kind}</span>
+        {line.reason ? <span className="ledger-reason">{line.reason}</span> : null}
+      </>
+    );
+  }
+  const outcome = jobOutcome(line.job);
+  return (
+    <>
+      <span className={`badge ${outcome.className}`}>{outcome.badge}</span>
+      <Link className="ledger-job" to={`/#job-${line.job.id}`}>
+        {jobKindLabels[line.job.kind]} · {modelName(line.job.model)}: “{line.job.prompt}”
+      </Link>
+      <span className="ledger-reason">{outcome.detail}</span>
+    </>
+  );
+}
 
 export function CreditsPage({ me }: { me: Me }) {
   const credits = useCredits();
@@ -64,10 +99,9 @@ export function CreditsPage({ me }: { me: Me }) {
                 <tr key={item.id}>
                   <td>{formatDate(item.createdAt)}</td>
                   <td>
-                    <span className={`badge ledger-${item.kind}`}>{kindLabels[item.kind] ?? item.kind}</span>
-                    {item.reason ? <span className="ledger-reason">{item.reason}</span> : null}
+                    <LineWhat line={item} />
                   </td>
-                  <td className={item.amount < 0 ? 'num is-negative' : 'num is-positive'}>{formatSignedCredits(item.amount)}</td>
+                  <td className={item.amount < 0 ? 'num is-negative' : item.amount > 0 ? 'num is-positive' : 'num'}>{formatSignedCredits(item.amount)}</td>
                 </tr>
               ))}
             </tbody>
