@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestPlatform, type TestUser } from '../support/platform.ts';
+import { uploadPicture } from './support/uploadPicture.ts';
 import { creditMovesOf, waitForStatus } from '../reliability/support/jobs.ts';
 
 const X2 = 'atelier/esrgan-x2';
@@ -20,13 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.stop());
 
-async function upload(user: TestUser, data: Buffer): Promise<string> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(data)], { type: 'image/png' }), 'picture.png');
-  const response = await fetch(`${platform.baseUrl}/api/uploads`, { method: 'POST', headers: user.headers, body: form });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { asset: { id: string } }).asset.id;
-}
+const upload = (user: TestUser, data: Buffer) => uploadPicture(platform, user, data);
 
 async function submit(user: TestUser, body: Record<string, unknown>) {
   const response = await fetch(`${platform.baseUrl}/api/generate/image`, {

@@ -41,6 +41,7 @@ describe('GET /api/models', () => {
     expect(items.map((m) => m.id)).toEqual([
       'atelier/landscape-sketch',
       'atelier/landscape-pan',
+      'atelier/image-pan',
       'atelier/espeak-voice',
       'atelier/esrgan-x2',
       'atelier/esrgan-x4',

@@ -11,9 +11,11 @@ const modelOf = (kind: 'image' | 'video' | 'voice') => modelView(catalog.default
 describe('paramFields', () => {
   it('reads controls, limits and defaults off a model’s params JSON Schema', () => {
     const image = paramFields(modelOf('image'));
-    expect(image.map((field) => field.name)).toEqual(['width', 'height', 'steps', 'seed']);
+    // The painter's grain seed too: what a subtle variation changes.
+    expect(image.map((field) => field.name)).toEqual(['width', 'height', 'steps', 'seed', 'grainSeed']);
     expect(image[0]).toMatchObject({ type: 'number', min: 64, max: 1024, step: 1, default: 512, optional: false });
     expect(image[3]).toMatchObject({ name: 'seed', optional: true, default: undefined });
+    expect(image[4]).toMatchObject({ name: 'grainSeed', label: 'Grain seed', optional: true, default: undefined });
     const voice = paramFields(modelOf('voice'));
     expect(voice.find((field) => field.name === 'format')).toMatchObject({ type: 'select', options: ['mp3', 'ogg', 'wav'], default: 'mp3' });
     expect(voice.find((field) => field.name === 'speed')).toMatchObject({ type: 'number', step: 0.1, min: 0.5, max: 2 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobKind } from './jobs.ts';
+import { Variation } from './models/modelEntry.ts';
 
 /** Query strings and bodies of the API's routes (the generate body is in jobs.ts, keys in apiKeys.ts). */
 export const PageQuery = z.object({
@@ -14,6 +15,9 @@ export const PageQuery = z.object({
 export const CreditsQuery = PageQuery.extend({ view: z.enum(['movements', 'jobs']).default('movements') });
 
 export const AssetQuery = PageQuery.extend({ kind: JobKind.optional() });
+
+/** `POST /api/assets/{id}/vary`: a new layout (`strong`) or the same layout with new detail (`subtle`). */
+export const VaryBody = z.strictObject({ variation: Variation.default('strong') });
 
 export const DeadLetterQuery = z.object({
   start: z.coerce.number().int().min(0).default(0),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ErrorCode } from './errors.ts';
 import { GenerateBody, ImageParams, JobKind, VideoParams, VoiceParams } from './jobs.ts';
 import { type ApiKeyScope, CreateApiKeyBody, UpdateApiKeyBody } from './apiKeys.ts';
-import { AssetQuery, CreditsQuery, DeadLetterQuery, PageQuery, WorkerConcurrencyBody } from './apiRequests.ts';
+import { AssetQuery, CreditsQuery, DeadLetterQuery, PageQuery, VaryBody, WorkerConcurrencyBody } from './apiRequests.ts';
 import * as answers from './apiAnswers.ts';
 import { JobStreamEvent } from './events.ts';
 import { ModelView } from './models/modelView.ts';
@@ -264,6 +264,34 @@ export const apiRoutes: ApiRoute[] = [
     params: z.object({ id: z.string().uuid(), file: z.enum(['content', 'poster']) }),
     answers: { 302: redirect('the file') },
     errors: ['asset_not_found', 'not_found', 'route_not_found'],
+  },
+  {
+    method: 'POST',
+    path: '/api/assets/{id}/vary',
+    summary: 'Vary a result: a new job of its model, prompt and params with a new seed, made from it',
+    tag: 'assets',
+    auth: 'user',
+    scope: 'generate',
+    params: JobId,
+    headers: SubmitHeaders.pick({ 'idempotency-key': true }),
+    body: VaryBody,
+    answers: { 202: json('Accepted, as a submit: the variation is queued; its parent is the asset.', answers.SubmitAnswer) },
+    errors: [
+      'asset_not_found',
+      'asset_not_variable',
+      'variation_not_supported',
+      'unknown_model',
+      'input_not_image',
+      'output_too_large',
+      'insufficient_credits',
+      'key_spend_cap_reached',
+      'too_many_active_jobs',
+      'idempotency_key_reused',
+      'body_too_large',
+      'unsupported_media_type',
+      'invalid_json',
+      'queue_unavailable',
+    ],
   },
   {
     method: 'DELETE',

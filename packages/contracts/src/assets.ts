@@ -32,6 +32,8 @@ export type AssetView = z.infer<typeof AssetView>;
 export const AssetRecipe = z.object({
   jobId: z.string().uuid(),
   kind: JobKind,
+  /** The catalog id of the model that made it. */
+  model: z.string(),
   prompt: z.string(),
   /** Credits the job cost. */
   cost: z.number().int(),

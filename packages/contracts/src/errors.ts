@@ -28,6 +28,8 @@ export const errorCodes = {
   input_not_accepted: { status: 400, message: "This model takes no input of that name; GET /api/models lists each model's inputs." },
   input_required: { status: 400, message: 'This model needs an input that the request does not name.' },
   input_not_image: { status: 400, message: 'This input must be an image asset.' },
+  asset_not_variable: { status: 400, message: 'Only a generated result can be varied, not an upload.' },
+  variation_not_supported: { status: 400, message: 'This model cannot make that kind of variation; GET /api/models lists what each can.' },
   insufficient_credits: { status: 402, message: 'Not enough credits for this job.' },
   key_spend_cap_reached: { status: 402, message: 'This job would take the API key past its monthly credit cap.' },
   api_key_scope_missing: { status: 403, message: 'This API key lacks the scope this route needs.' },

@@ -29,6 +29,8 @@ export const ImageParams = z
     height: Side.default(512),
     steps: z.number().int().min(1).max(50).default(12),
     seed: Seed.optional(),
+    /** The local painter's fine detail, apart from the layout the seed makes (a subtle variation); the seed's where left out. */
+    grainSeed: Seed.optional(),
   })
   .strict();
 

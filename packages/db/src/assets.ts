@@ -89,7 +89,7 @@ export async function insertUploadedAsset(db: Queryable, asset: UploadedAsset): 
 export async function findAssetRecipe(db: Queryable, asset: AssetRow): Promise<AssetRecipe | null> {
   if (asset.jobId === null) return null;
   const { rows } = await db.query<AssetRecipe>(
-    `SELECT id AS "jobId", kind, prompt, cost, params, inputs, parent_asset_id AS "parentAssetId" FROM generation_jobs WHERE id = $1 AND user_id = $2`,
+    `SELECT id AS "jobId", kind, model, prompt, cost, params, inputs, parent_asset_id AS "parentAssetId" FROM generation_jobs WHERE id = $1 AND user_id = $2`,
     [asset.jobId, asset.userId],
   );
   return rows[0] ?? null;

@@ -5,6 +5,7 @@ export { sharedEngineParts, type SharedEngineParts, type SharedEnginePartsOption
 export { checkComfyUiModels, type ComfyUiCheck } from './comfyui/comfyUiModels.ts';
 export { createLocalImageEngine } from './image/localImageEngine.ts';
 export { createInstantImageEngine } from './image/instantImageEngine.ts';
+export { createImagePanEngine } from './video/imagePanEngine.ts';
 export { createLocalVideoEngine } from './video/localVideoEngine.ts';
 export { createLocalVoiceEngine } from './voice/localVoiceEngine.ts';
 export { openAiClientOf } from './openai/openAiClient.ts';

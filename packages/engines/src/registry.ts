@@ -15,6 +15,7 @@ import { createOpenAiVoiceEngine } from './openai/openAiVoiceEngine.ts';
 import type { SharedEngineParts } from './sharedEngineParts.ts';
 import type { Engine } from './types.ts';
 import { createEsrganEngine } from './upscale/esrganEngine.ts';
+import { createImagePanEngine } from './video/imagePanEngine.ts';
 import { createLocalVideoEngine } from './video/localVideoEngine.ts';
 import { createLocalVoiceEngine } from './voice/localVoiceEngine.ts';
 
@@ -36,6 +37,7 @@ const byKind =
 const factories: { [E in EngineName]: Factory<E> } = {
   'local-painter': () => createLocalImageEngine(),
   'local-video': () => createLocalVideoEngine(),
+  'local-image-pan': () => createImagePanEngine(),
   'local-voice': () => createLocalVoiceEngine(),
   instant: () => createInstantImageEngine(),
   esrgan: (model, _config, shared) => createEsrganEngine({ scale: model.scale, pool: shared.esrganPool() }),

@@ -9,6 +9,7 @@ import type { Engines } from './registry.ts';
 const toolsOfEngine: Record<EngineName, Partial<Record<JobKind, readonly Tool[]>>> = {
   'local-painter': {},
   'local-video': { video: ['ffmpeg'] },
+  'local-image-pan': { video: ['ffmpeg'] },
   'local-voice': { voice: ['espeak-ng', 'ffmpeg'] },
   instant: {},
   esrgan: {},

@@ -44,9 +44,10 @@ const problemsOf = (modelIds: string[], env: Record<string, string> = {}) => {
 
 describe('createEngines', () => {
   it('gives each served model the engine its catalog entry names', () => {
-    expect(namesOf(['atelier/landscape-sketch', 'atelier/landscape-pan', 'atelier/espeak-voice', 'atelier/instant-test-image'])).toEqual({
+    expect(namesOf(['atelier/landscape-sketch', 'atelier/landscape-pan', 'atelier/image-pan', 'atelier/espeak-voice', 'atelier/instant-test-image'])).toEqual({
       'atelier/landscape-sketch': 'image/local',
       'atelier/landscape-pan': 'video/local',
+      'atelier/image-pan': 'video/image-pan',
       'atelier/espeak-voice': 'voice/local',
       'atelier/instant-test-image': 'image/instant',
     });
@@ -101,7 +102,14 @@ describe('sharedEngineParts', () => {
 
 describe('runnableModels', () => {
   it('is every listed model whose engine and credentials are here', () => {
-    const builtIns = ['atelier/landscape-sketch', 'atelier/landscape-pan', 'atelier/espeak-voice', 'atelier/esrgan-x2', 'atelier/esrgan-x4'];
+    const builtIns = [
+      'atelier/landscape-sketch',
+      'atelier/landscape-pan',
+      'atelier/image-pan',
+      'atelier/espeak-voice',
+      'atelier/esrgan-x2',
+      'atelier/esrgan-x4',
+    ];
     expect(runnableModels(builtInCatalog(), configOf({}), shared)).toEqual(builtIns);
     expect(runnableModels(providers, configOf({ OPENAI_API_KEY: 'sk-x' }), shared)).toEqual([
       ...builtIns,

@@ -4,6 +4,7 @@ import { currentUser, requireUser } from '../plugins/authenticate.ts';
 import { SubmitLimits } from '../plugins/submitLimits.ts';
 import type { ApiServices } from '../services.ts';
 import { submitGeneration } from '../services/submitGeneration.ts';
+import { varyAsset } from '../services/varyAsset.ts';
 import { streamJobEvents } from '../sse/streamJobEvents.ts';
 import { parseId } from './params.ts';
 import { preferWait } from './preferWait.ts';
@@ -53,6 +54,21 @@ export function generateRoutes(services: ApiServices) {
         wait: waitSeconds === null ? undefined : { seconds: waitSeconds, signal: clientGone(reply) },
       });
       if (waitSeconds !== null) reply.header('preference-applied', `wait=${waitSeconds}`);
+      return reply.status(result.statusCode).send(result.body);
+    });
+
+    /** A variation is a submit: the same limits, price and Idempotency-Key, its recipe taken from the asset. */
+    app.post<{ Params: { id: string } }>('/api/assets/:id/vary', async (request, reply) => {
+      const assetId = parseId(request.params.id, 'asset_not_found');
+      await limits.enforce(currentUser(request).id, reply);
+      const result = await varyAsset(services, {
+        user: currentUser(request),
+        assetId,
+        body: request.body,
+        requestId: request.id,
+        idempotencyKey: idempotencyKey(request.headers['idempotency-key']),
+        apiKeyId: request.apiKey?.id ?? null,
+      });
       return reply.status(result.statusCode).send(result.body);
     });
 

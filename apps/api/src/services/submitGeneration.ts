@@ -40,6 +40,10 @@ interface SubmitRequest {
   idempotencyKey: string | null;
   /** The API key it comes through (its monthly cap applies); null for a session. */
   apiKeyId?: string | null;
+  /** The asset the job is made from when no input names it (the one a variation varies). */
+  parentAssetId?: string;
+  /** What an Idempotency-Key stands for when it is not the body (a variation's body draws a new seed each time). */
+  idempotencySubject?: unknown;
   /** `Prefer: wait=N`: hold the answer up to N seconds for the job to finish, until `signal` aborts. */
   wait?: { seconds: number; signal: AbortSignal };
 }
@@ -69,7 +73,8 @@ type ParsedSubmit = ReturnType<typeof parseGenerateBody> & CheckedInputs & { mod
 async function parseSubmit(services: ApiServices, request: SubmitRequest): Promise<ParsedSubmit> {
   const model = modelOf(services.catalog, request.kind, request.body);
   const body = parseGenerateBody(model, request.body);
-  const parsed = { ...body, ...(await checkInputs(services.pool, request.user.id, model, body.inputs)), model };
+  const checked = await checkInputs(services.pool, request.user.id, model, body.inputs);
+  const parsed = { ...body, ...checked, parentAssetId: request.parentAssetId ?? checked.parentAssetId, model };
   if (!parsed.webhook) return parsed;
   const policy = { allowHttp: services.config.WEBHOOK_ALLOW_HTTP, allowPrivate: services.config.WEBHOOK_ALLOW_PRIVATE };
   return { ...parsed, webhook: { ...parsed.webhook, url: await checkWebhookUrl(parsed.webhook.url, policy) } };
@@ -123,7 +128,7 @@ export async function submitGeneration(services: ApiServices, request: SubmitReq
 /** The new job, or the stored answer to the first request with this key. */
 async function createJobOnce(services: ApiServices, request: SubmitRequest, parsed: ParsedSubmit, key: string): Promise<JobRow | SubmitResult> {
   const requestHash = createHash('sha256')
-    .update(`${request.kind}\n${canonicalJson(request.body)}`)
+    .update(`${request.kind}\n${canonicalJson(request.idempotencySubject ?? request.body)}`)
     .digest();
   return inTransaction(services.pool, async (client) => {
     const stored = await claimIdempotencyKey(client, request.user.id, key, requestHash);

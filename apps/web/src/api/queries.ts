@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { isTerminal } from '@atelier/contracts';
-import type { JobKind, JobView, ModelView } from '@atelier/contracts';
+import type { JobKind, JobView, ModelView, Variation } from '@atelier/contracts';
 import { apiFetch } from './client.ts';
 import { ApiError } from './errors.ts';
 import type { Asset, AssetDetails, AssetLineage, CreditLinesPage, GenerateResponse, Me, Page } from './types.ts';
@@ -97,23 +97,36 @@ export function useRefreshAccount() {
   }, [client]);
 }
 
-export function useGenerate() {
+/** After a submit: the new card shows at once; the refetch brings the list and the balance up to date. */
+function useShowSubmitted() {
   const client = useQueryClient();
   const refresh = useRefreshAccount();
+  return ({ job }: GenerateResponse) => {
+    client.setQueryData<Page<JobView>>(queryKeys.jobs, (page) => ({
+      items: [job, ...(page?.items ?? []).filter((item) => item.id !== job.id)],
+      nextCursor: page?.nextCursor ?? null,
+    }));
+    refresh();
+  };
+}
+
+export function useGenerate() {
   return useMutation({
-    mutationFn: (input: { kind: JobKind; model: string; prompt: string; params: Record<string, unknown> }) =>
+    mutationFn: (input: { kind: JobKind; model: string; prompt: string; params: Record<string, unknown>; inputs?: Record<string, string> }) =>
       apiFetch<GenerateResponse>(`/api/generate/${input.kind}`, {
         method: 'POST',
-        body: { prompt: input.prompt, model: input.model, params: input.params },
+        body: { prompt: input.prompt, model: input.model, params: input.params, ...(input.inputs ? { inputs: input.inputs } : {}) },
       }),
-    onSuccess: ({ job }) => {
-      // Show the new card at once; the refetch below brings the list up to date.
-      client.setQueryData<Page<JobView>>(queryKeys.jobs, (page) => ({
-        items: [job, ...(page?.items ?? []).filter((item) => item.id !== job.id)],
-        nextCursor: page?.nextCursor ?? null,
-      }));
-      refresh();
-    },
+    onSuccess: useShowSubmitted(),
+  });
+}
+
+/** A new job of a result's recipe with new seeds (`POST /api/assets/{id}/vary`). */
+export function useVaryAsset() {
+  return useMutation({
+    mutationFn: (input: { assetId: string; variation: Variation }) =>
+      apiFetch<GenerateResponse>(`/api/assets/${encodeURIComponent(input.assetId)}/vary`, { method: 'POST', body: { variation: input.variation } }),
+    onSuccess: useShowSubmitted(),
   });
 }
 

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { useDeleteAsset, useModelName } from '../api/queries.ts';
+import { useAssetDetails, useDeleteAsset, useModelName } from '../api/queries.ts';
 import type { Asset } from '../api/types.ts';
 import { downloadName, formatDate, formatClock, kindLabels } from '../lib/format.ts';
 import { BlurhashCanvas } from './BlurhashCanvas.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { FadeImage } from './FadeImage.tsx';
 import { AssetRecipe } from './AssetRecipe.tsx';
+import { ResultActions } from './ResultActions.tsx';
 import { VoicePlayer } from './VoicePlayer.tsx';
 
 interface AssetDialogProps {
@@ -27,6 +28,7 @@ export function AssetDialog({ asset, onClose, onOpen, onPrevious, onNext }: Asse
   const ref = useRef<HTMLDialogElement>(null);
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteAsset();
+  const recipe = useAssetDetails(asset.id).data?.recipe;
   const width = asset.width ?? 512;
   const height = asset.height ?? 512;
 
@@ -88,6 +90,7 @@ export function AssetDialog({ asset, onClose, onOpen, onPrevious, onNext }: Asse
           {asset.durationSeconds ? ` · ${formatClock(asset.durationSeconds)}` : ''} · {formatDate(asset.createdAt)}
         </p>
         <AssetRecipe asset={asset} onOpen={onOpen} />
+        {asset.kind === 'image' ? <ResultActions assetId={asset.id} recipe={recipe ? { ...recipe, prompt: asset.prompt } : null} onDone={onClose} /> : null}
         <div className="job-actions">
           <a className="button button-primary" href={asset.url} download={downloadName(asset.kind, asset.prompt, asset.contentType)}>
             Download

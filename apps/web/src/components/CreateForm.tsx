@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { useLocation } from 'react-router';
 import type { FormEvent } from 'react';
 import { costOfFormula, PROMPT_MAX_LENGTH } from '@atelier/contracts';
 import type { JobKind, ModelView } from '@atelier/contracts';
@@ -11,6 +12,7 @@ import { ErrorNotice } from './ErrorNotice.tsx';
 import { KindSwitch } from './KindSwitch.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
 import { ParamsFields } from './ParamsFields.tsx';
+import type { CreatePageState } from './ResultActions.tsx';
 import { UpgradeButton } from './UpgradeButton.tsx';
 
 const placeholders: Record<JobKind, string> = {
@@ -28,11 +30,25 @@ export function CreateForm({ me }: { me: Me }) {
   const models = useModels();
   const generate = useGenerate();
   const id = useId();
+  const location = useLocation();
+
+  // `Use prompt` on a result opens this page with its recipe: the form takes it once per visit.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the navigation, not on its state object
+  useEffect(() => {
+    const recipe = (location.state as CreatePageState | null)?.recipe;
+    if (!recipe) return;
+    setKind(recipe.kind);
+    setPrompt(recipe.prompt);
+    setChosen((all) => ({ ...all, [recipe.kind]: recipe.model }));
+    const typed = Object.fromEntries(Object.entries(recipe.params).map(([name, value]) => [name, String(value)]));
+    setInputs((all) => ({ ...all, [recipe.model]: typed }));
+  }, [location.key]);
 
   // The form has no way to give a picture yet: a model that needs one (an upscaler) is not offered here.
   const ofKind = models.data?.filter((m) => m.kind === kind && !m.inputs.some((input) => input.required)) ?? [];
   const model: ModelView | undefined = ofKind.find((m) => m.id === chosen[kind]) ?? ofKind.find((m) => m.default) ?? ofKind[0];
-  const values = model ? (inputs[model.id] ?? defaultInputs(model)) : {};
+  // A recipe names only the params its job had: the model's defaults fill the rest.
+  const values = model ? { ...defaultInputs(model), ...inputs[model.id] } : {};
   const text = prompt.trim();
   const parsed = model ? parseParams(model, values) : null;
   const cost = model && parsed?.ok ? costOfFormula(kind, model.price, text, parsed.params) : null;

@@ -9,6 +9,7 @@ import { downloadName, formatCredits, formatSeconds, kindLabels, sentence } from
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { JobMedia } from './JobMedia.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
+import { ResultActions } from './ResultActions.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 interface Props {
@@ -80,6 +81,7 @@ export function JobCard({ job, live }: Props) {
           ) : null}
         </div>
         {cancel.isError ? <ErrorNotice error={cancel.error} /> : null}
+        {job.kind === 'image' && state.status === 'succeeded' && state.output?.assetId ? <ResultActions assetId={state.output.assetId} recipe={job} /> : null}
       </div>
     </article>
   );

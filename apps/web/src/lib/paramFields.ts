@@ -19,6 +19,7 @@ const labels: Record<string, string> = {
   height: 'Height (px)',
   steps: 'Steps',
   seed: 'Seed',
+  grainSeed: 'Grain seed',
   seconds: 'Length (seconds)',
   fps: 'Frames per second',
   voice: 'Voice',

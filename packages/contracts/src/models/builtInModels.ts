@@ -25,6 +25,15 @@ export const builtInModels: ModelEntryInput[] = [
     default: true,
   },
   {
+    id: 'atelier/image-pan',
+    engine: 'local-image-pan',
+    kind: 'video',
+    name: 'Image pan and zoom (no AI)',
+    description:
+      'Films one of your pictures as the camera slowly zooms in and drifts across it (the Ken Burns effect), encoded with ffmpeg. Runs offline with no AI model: nothing in the picture moves, and the prompt is only its caption.',
+    inputs: [{ name: 'image', kind: 'image', required: true }],
+  },
+  {
     id: 'atelier/espeak-voice',
     engine: 'local-voice',
     kind: 'voice',

@@ -2,16 +2,33 @@ import { z } from 'zod';
 import { jobKinds, type JobKind } from '../jobs.ts';
 import type { PriceFormula } from '../pricing.ts';
 import { builtInModels } from './builtInModels.ts';
-import { BuiltInOverride, ModelEntry } from './modelEntry.ts';
+import { BuiltInOverride, ModelEntry, type Variation } from './modelEntry.ts';
 import { priceFormulaOf, priceSchemaByKind } from './modelPrice.ts';
-import { applyParamOverrides, paramsSchemaOf, type ParamField, type ParamsSchema } from './paramFields.ts';
+import { applyParamOverrides, painterParamFields, paramsSchemaOf, type ParamField, type ParamsSchema } from './paramFields.ts';
 
-/** A catalog entry made ready to use: its params' own schema and its price formula. */
+/** A catalog entry made ready to use: its params' own schema, its price formula and the variations it can make. */
 export type CatalogModel = ModelEntry & {
   paramFields: Record<string, ParamField>;
   paramsSchema: ParamsSchema;
   priceFormula: PriceFormula;
+  variations: Variation[];
 };
+
+/** The params an engine takes beyond its kind's; undefined: the kind's. */
+function baseFieldsOf(entry: ModelEntry): Record<string, ParamField> | undefined {
+  // An upscaler's output size is its input's times its scale: it has no params of its own.
+  if (entry.engine === 'esrgan') return {};
+  if (entry.engine === 'local-painter') return painterParamFields;
+  return undefined;
+}
+
+/** What the entry says, or what its params allow: a new seed where it has one. Only the painter can keep a layout. */
+function variationsOf(entry: ModelEntry, fields: Record<string, ParamField>, issues: Issue[], at: (string | number)[]): Variation[] {
+  if (entry.variations === undefined) return entry.engine === 'local-painter' ? ['subtle', 'strong'] : 'seed' in fields ? ['strong'] : [];
+  if (entry.variations.includes('subtle') && entry.engine !== 'local-painter')
+    issues.push({ path: [...at, 'variations'], message: 'only the local painter can vary subtly (keep the layout, change the grain)' });
+  return [...new Set(entry.variations)];
+}
 
 /** Every model this installation knows: the built-ins and the operator's file, hidden ones included. */
 export class Catalog {
@@ -47,8 +64,7 @@ export class Catalog {
 type Issue = { path: (string | number)[]; message: string };
 
 function prepare(entry: ModelEntry, issues: Issue[], at: (string | number)[]): CatalogModel | null {
-  // An upscaler's output size is its input's times its scale: it has no params of its own.
-  const { fields, problems } = applyParamOverrides(entry.kind, entry.params, entry.engine === 'esrgan' ? {} : undefined);
+  const { fields, problems } = applyParamOverrides(entry.kind, entry.params, baseFieldsOf(entry));
   for (const problem of problems) issues.push({ path: [...at, 'params', ...problem.path], message: problem.message });
   const price = priceSchemaByKind[entry.kind].safeParse(entry.price ?? {});
   if (!price.success) for (const issue of price.error.issues) issues.push({ path: [...at, 'price', ...issue.path.map(String)], message: issue.message });
@@ -59,9 +75,11 @@ function prepare(entry: ModelEntry, issues: Issue[], at: (string | number)[]): C
         issues.push({ path: [...at, 'bindings', name], message: `binds no param: use prompt or one of ${Object.keys(fields).join(', ')}` });
     }
   }
+  const variations = variationsOf(entry, fields, issues, at);
   if (problems.length > 0 || !price.success) return null;
   return {
     ...entry,
+    variations,
     paramFields: fields,
     paramsSchema: paramsSchemaOf(fields),
     priceFormula: priceFormulaOf(entry.kind, price.data as Record<string, number>),

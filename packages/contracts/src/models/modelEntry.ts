@@ -10,6 +10,15 @@ export const ModelId = z
 /** A file a model takes besides the prompt (an upscaler's picture): a submit names one of the caller's assets for it. */
 export const ModelInput = z.object({ name: z.string().min(1), kind: z.enum(['image']), required: z.boolean().default(true) }).strict();
 
+/**
+ * How `POST /api/assets/{id}/vary` may vary a result of the model: `strong` runs the recipe
+ * again with a new seed; `subtle` keeps the layout and changes only the fine detail, which
+ * only the local painter can (its `grainSeed`).
+ */
+export const variationKinds = ['subtle', 'strong'] as const;
+export const Variation = z.enum(variationKinds);
+export type Variation = z.infer<typeof Variation>;
+
 const common = {
   id: ModelId,
   name: z.string().min(1),
@@ -23,6 +32,8 @@ const common = {
   /** `{ base, perMegapixel | perSecond | per100Characters }`, by kind; the kind's built-in price where left out. */
   price: z.record(z.string(), z.number()).optional(),
   inputs: z.array(ModelInput).default([]),
+  /** Left out: `strong` where the model has a seed, none otherwise (the local painter: both). */
+  variations: z.array(Variation).optional(),
 };
 
 const localEntry = <E extends string, K extends JobKind>(engine: E, kind: K) =>
@@ -57,6 +68,7 @@ export const ComfyUiEntry = z
 export const ModelEntry = z.discriminatedUnion('engine', [
   localEntry('local-painter', 'image'),
   localEntry('local-video', 'video'),
+  localEntry('local-image-pan', 'video'),
   localEntry('local-voice', 'voice'),
   localEntry('instant', 'image'),
   EsrganEntry,

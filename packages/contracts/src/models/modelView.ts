@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JobKind } from '../jobs.ts';
 import type { CatalogModel } from './catalog.ts';
-import { ModelInput } from './modelEntry.ts';
+import { ModelInput, Variation } from './modelEntry.ts';
 
 /** A model as `GET /api/models` shows it. Where it runs (URLs, workflows, provider ids) stays with the operator. */
 export const ModelView = z.object({
@@ -15,6 +15,8 @@ export const ModelView = z.object({
   params: z.record(z.string(), z.unknown()),
   price: z.object({ base: z.number(), per: z.string(), perUnit: z.number() }),
   inputs: z.array(ModelInput),
+  /** What `POST /api/assets/{id}/vary` can ask of a result of this model. */
+  variations: z.array(Variation),
   /** A live worker announces that it serves this model. */
   available: z.boolean(),
 });
@@ -32,6 +34,7 @@ export function modelView(model: CatalogModel, available: boolean): ModelView {
     params: z.toJSONSchema(model.paramsSchema, { io: 'input' }) as Record<string, unknown>,
     price: model.priceFormula,
     inputs: model.inputs,
+    variations: model.variations,
     available,
   };
 }

@@ -57,6 +57,12 @@ export const paramFieldsByKind = {
   },
 } as const satisfies Record<JobKind, Record<string, ParamField>>;
 
+/** The local painter's params: an image's, and the seed of its grain alone (what a subtle variation changes). */
+export const painterParamFields: Record<string, ParamField> = {
+  ...paramFieldsByKind.image,
+  grainSeed: { type: 'integer', min: 0, max: 2 ** 31 - 1, description: 'Seed of the fine grain alone; the layout stays the seed’s.' },
+};
+
 /** What a catalog entry may change of one field: narrower bounds, another default. */
 export const ParamOverride = z
   .object({

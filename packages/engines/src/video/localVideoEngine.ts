@@ -1,20 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import sharp from 'sharp';
-import { runTool, withTempDir } from '@atelier/media';
 import { createCanvas, toRgb8, type Canvas } from '../image/canvas.ts';
 import { addGrain, grainField, grainFieldInTurns, grainOctaves } from '../image/grain.ts';
 import { createPainter, type Painter } from '../image/painter.ts';
 import { sceneOf } from '../image/scene.ts';
 import { progressReporter } from '../progressReporter.ts';
 import type { Engine } from '../types.ts';
+import { encodeFilm } from './encodeFilm.ts';
 import { assertEvenSize } from './evenSize.ts';
-import { h264Args } from './h264Args.ts';
-
-/** Rendering and streaming frames to ffmpeg take this share of the progress bar; ffmpeg's finish the rest. */
-const RENDERING_PERCENT = 95;
-const FIRST_FRAME_QUALITY = 90;
+import { previewFirstFrame } from './firstFramePreview.ts';
 
 /**
  * Films the landscape of the prompt and seed as the camera pans: near ridges slide past
@@ -40,30 +33,19 @@ export function createLocalVideoEngine(): Engine<'video'> {
       // Frame 0 needs grain only as wide as itself; the whole pan's grain can wait until it is out.
       const canvas = createCanvas(width, height);
       const firstFrame = renderFrame(painter, canvas, grainField(width + 1, height, octaves, scene.seed), width + 1, 0);
-      const firstFrameJpeg = await sharp(firstFrame, { raw: { width, height, channels: 3 } })
-        .jpeg({ quality: FIRST_FRAME_QUALITY })
-        .toBuffer();
-      await ctx.preview({ data: firstFrameJpeg, contentType: 'image/jpeg', width, height, isFirstFrame: true });
-      report((1 / frameCount) * RENDERING_PERCENT, 'rendering');
+      const firstFrameJpeg = await previewFirstFrame(firstFrame, width, height, ctx);
 
       const panWidth = width + Math.ceil(Math.max(...painter.grainAt(seconds).shift)) + 2;
       const panGrain = await grainFieldInTurns(panWidth, height, octaves, scene.seed);
-      async function* frames(): AsyncGenerator<Buffer> {
-        yield firstFrame;
-        for (let index = 1; index < frameCount; index++) {
-          // Let a cancel land between frames even when ffmpeg never pushes back.
-          await nextTurn();
-          ctx.signal.throwIfAborted();
-          yield renderFrame(painter, canvas, panGrain, panWidth, index / fps);
-          report(((index + 1) / frameCount) * RENDERING_PERCENT, 'rendering');
-        }
-      }
-
-      const mp4 = await withTempDir(async (dir) => {
-        const file = join(dir, 'video.mp4');
-        await runTool('ffmpeg', encodeArgs(width, height, fps, file), { signal: ctx.signal, input: frames() });
-        return readFile(file);
-      });
+      const film = {
+        width,
+        height,
+        fps,
+        frameCount,
+        firstFrame,
+        renderFrame: (index: number) => renderFrame(painter, canvas, panGrain, panWidth, index / fps),
+      };
+      const mp4 = await encodeFilm(film, ctx.signal, report);
       report(100, 'encoded');
       return [
         { role: 'output', data: mp4, contentType: 'video/mp4', extension: 'mp4', width, height, durationSeconds: frameCount / fps },
@@ -78,9 +60,4 @@ function renderFrame(painter: Painter, canvas: Canvas, grain: Float32Array, grai
   painter.paint(canvas, time);
   addGrain(canvas, grain, grainWidth, painter.grainAt(time));
   return toRgb8(canvas);
-}
-
-function encodeArgs(width: number, height: number, fps: number, file: string): string[] {
-  const rawFrames = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0'];
-  return ['-v', 'error', ...rawFrames, ...h264Args, '-y', file];
 }
