@@ -80,6 +80,7 @@ const routes = (): Route[] => [
   { method: 'GET', path: '/api/assets', owner: 200 },
   { method: 'GET', path: `/api/assets/${bobs.asset}`, resource: 'asset', owner: 200 },
   { method: 'GET', path: `/api/assets/${bobs.asset}/lineage`, resource: 'asset', owner: 200 },
+  { method: 'POST', path: `/api/assets/${bobs.asset}/vary`, body: {}, resource: 'asset' },
   { method: 'GET', path: `/api/assets/${bobs.asset}/content`, resource: 'asset', owner: 302 },
   { method: 'GET', path: `/api/assets/${bobs.asset}/poster`, resource: 'asset', owner: 302 },
   { method: 'DELETE', path: `/api/assets/${bobs.asset}`, resource: 'asset' },
