@@ -1,15 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInCatalog, JobError } from '@atelier/contracts';
 import { createLocalImageEngine, type Engine } from '@atelier/engines';
-import { createWebhookDeliveryQueue, WebhookNotifier } from '@atelier/webhooks';
-import { createDeadLetterQueue } from '@atelier/queue';
-import { LocalDiskStore } from '@atelier/storage';
 import { failGeneration } from '../../apps/worker/src/failGeneration.ts';
 import { runGeneration } from '../../apps/worker/src/runGeneration.ts';
 import { TestPlatform } from '../support/platform.ts';
+import { inProcessWorkerDeps } from './support/inProcessWorker.ts';
 import { creditMovesOf, expectExactLedger, jobRow, quickImage, submit } from '../reliability/support/jobs.ts';
 
 const imageModel = builtInCatalog().defaultOf('image').id;
@@ -34,22 +31,7 @@ describe('an output that fails its check', () => {
   it('fails the attempt with invalid_output, and recording the failure refunds it and leaves none of its files', async () => {
     const user = await platform.createUser({ credits: 100 });
     const job = await submit(platform.baseUrl, user, 'image', quickImage);
-    const store = new LocalDiskStore({
-      directory: platform.env.STORAGE_LOCAL_DIR!,
-      publicUrl: platform.baseUrl,
-      signingSecret: 'development-only-signing-secret',
-    });
-    const deps = {
-      pool: platform.pool,
-      redis: platform.redis,
-      store,
-      engines: new Map([[imageModel, truncatingEngine]]),
-      catalog: platform.services!.catalog,
-      workerId: 'test-worker',
-      log: pino({ level: 'silent' }),
-      deadLetters: createDeadLetterQueue(platform.redis, platform.env.QUEUE_PREFIX!),
-      webhooks: new WebhookNotifier(createWebhookDeliveryQueue(platform.redis, platform.env.QUEUE_PREFIX!), pino({ level: 'silent' })),
-    };
+    const deps = inProcessWorkerDeps(platform, imageModel, truncatingEngine);
 
     const failure = await runGeneration(deps, job.id, imageModel, new AbortController().signal).then(
       () => null,

@@ -1,14 +1,12 @@
-import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInCatalog } from '@atelier/contracts';
 import { createLocalImageEngine, type Engine } from '@atelier/engines';
-import { LocalDiskStore } from '@atelier/storage';
 import { runGeneration } from '../../apps/worker/src/runGeneration.ts';
 import { TestPlatform } from '../support/platform.ts';
+import { inProcessWorkerDeps } from './support/inProcessWorker.ts';
 import { readStream } from '../support/sseClient.ts';
 import { quickImage, submit } from '../reliability/support/jobs.ts';
-import { createWebhookDeliveryQueue, WebhookNotifier } from '@atelier/webhooks';
 
 const stepPicture = (red: number) =>
   sharp({ create: { width: 32, height: 32, channels: 3, background: { r: red, g: 40, b: 90 } } })
@@ -39,21 +37,7 @@ describe('a sampling step preview', () => {
   it('is stored under the attempt and its event carries a URL of its own that serves the newest step', async () => {
     const user = await platform.createUser({ credits: 100 });
     const job = await submit(platform.baseUrl, user, 'image', quickImage);
-    const store = new LocalDiskStore({
-      directory: platform.env.STORAGE_LOCAL_DIR!,
-      publicUrl: platform.baseUrl,
-      signingSecret: 'development-only-signing-secret',
-    });
-    const deps = {
-      pool: platform.pool,
-      redis: platform.redis,
-      store,
-      engines: new Map([[imageModel, samplingEngine]]),
-      catalog: platform.services!.catalog,
-      workerId: 'test-worker',
-      log: pino({ level: 'silent' }),
-      webhooks: new WebhookNotifier(createWebhookDeliveryQueue(platform.redis, platform.env.QUEUE_PREFIX!), pino({ level: 'silent' })),
-    };
+    const deps = inProcessWorkerDeps(platform, imageModel, samplingEngine);
     await runGeneration(deps, job.id, imageModel, new AbortController().signal);
 
     const events = await readStream(platform.baseUrl + job.streamUrl, user.headers);
