@@ -205,7 +205,10 @@ export async function runUp(): Promise<void> {
     const printBannerOnceReady = (role: 'api' | 'worker') => (message: unknown) => {
       if (ready[role] || message !== 'ready') return;
       ready[role] = true;
-      if (ready.api && ready.worker) process.stdout.write(banner(publicUrl, database.description, devOidc !== null, unavailable.length > 0));
+      if (!(ready.api && ready.worker)) return;
+      // A child's lines written before it said 'ready' are already in its stdout pipe, but that
+      // pipe and the IPC channel are read separately: after this poll phase the relay has them.
+      setImmediate(() => process.stdout.write(banner(publicUrl, database.description, devOidc !== null, unavailable.length > 0)));
     };
     for (const role of ['api', 'worker'] as const) {
       // In a process group of its own, so that a Ctrl-C reaches only this process, which then
