@@ -17,7 +17,9 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env): Promise<vo
   const app = await buildApp(services);
   // The address people open is PUBLIC_URL, whatever interface this listens on.
   await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: (address) => `listening on ${address}; open ${config.PUBLIC_URL}` });
-  tellParentReady();
+  // Fastify writes its listening line just after listen() resolves: say ready after it, so the
+  // banner `atelier up` prints on it comes last.
+  setImmediate(tellParentReady);
 
   /*
    * SIGTERM: stop accepting connections first, then end every job stream with a `retry:` hint
