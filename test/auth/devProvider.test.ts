@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevOidcProvider, type DevOidcProvider } from '../../apps/cli/src/embedded/devOidcProvider.ts';
 import { freePort, TestPlatform } from '../support/platform.ts';
 import { Browser } from './support/browser.ts';
+import { submitProviderForm } from './support/providerForm.ts';
 import { SESSION_COOKIE, startLogin } from './support/signIn.ts';
 
 let provider: DevOidcProvider;
@@ -21,18 +22,6 @@ afterAll(async () => {
   await provider?.close();
 });
 
-/** Submit the provider's one HTML form on `page`, as a person pressing its button would. */
-async function submitForm(browser: Browser, pageUrl: string, page: string, fields: Record<string, string>) {
-  const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
-  expect(action, page).toBeDefined();
-  const hidden = Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-  return browser.fetch(new URL(action!.replaceAll('&amp;', '&'), pageUrl).href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, ...fields }).toString(),
-  });
-}
-
 describe('the development OpenID provider of `atelier up`', () => {
   it('lets a person sign in with any email through the same code flow', async () => {
     const browser = new Browser();
@@ -46,12 +35,12 @@ describe('the development OpenID provider of `atelier up`', () => {
     step = await browser.follow(step.url, isCallback, {});
     const loginPage = await step.response.text();
     expect(loginPage).toContain('name="login"');
-    let answer = await submitForm(browser, step.url, loginPage, { login: 'dev.person@example.com', password: 'anything' });
+    let answer = await submitProviderForm(browser, step.url, loginPage, { login: 'dev.person@example.com', password: 'anything' });
     step = await browser.follow(new URL(answer.headers.get('location')!, step.url).href, isCallback);
     if (!isCallback(new URL(step.url))) {
       const consentPage = await step.response.text();
       expect(consentPage).toContain('value="consent"');
-      answer = await submitForm(browser, step.url, consentPage, {});
+      answer = await submitProviderForm(browser, step.url, consentPage, {});
       step = await browser.follow(new URL(answer.headers.get('location')!, step.url).href, isCallback);
     }
     expect(new URL(step.url).pathname).toBe('/auth/google/callback');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevOidcProvider, type DevOidcProvider } from '../../apps/cli/src/embedded/devOidcProvider.ts';
 import { freePort, TestPlatform } from '../support/platform.ts';
 import { Browser } from './support/browser.ts';
+import { submitProviderForm } from './support/providerForm.ts';
 import { SESSION_COOKIE } from './support/signIn.ts';
 
 /* As `atelier up` runs it: PUBLIC_URL names localhost; the person opened 127.0.0.1 (the address a log printed). */
@@ -19,18 +20,6 @@ afterAll(async () => {
   await provider?.close();
 });
 
-/** Submit the provider's one HTML form on `page`, as a person pressing its button would. */
-async function submitForm(browser: Browser, pageUrl: string, page: string, fields: Record<string, string>) {
-  const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
-  expect(action, page).toBeDefined();
-  const hidden = Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-  return browser.fetch(new URL(action!.replaceAll('&amp;', '&'), pageUrl).href, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, ...fields }).toString(),
-  });
-}
-
 describe('signing in from 127.0.0.1 when PUBLIC_URL says localhost', () => {
   it('moves the person to localhost first, and the sign-in completes there with a session', async () => {
     const browser = new Browser();
@@ -43,7 +32,7 @@ describe('signing in from 127.0.0.1 when PUBLIC_URL says localhost', () => {
     for (let form = 0; form < 3 && !isCallback(new URL(step.url)); form++) {
       const page = await step.response.text();
       const fields: Record<string, string> = page.includes('name="login"') ? { login: 'first.hour@example.com', password: 'anything' } : {};
-      const answer = await submitForm(browser, step.url, page, fields);
+      const answer = await submitProviderForm(browser, step.url, page, fields);
       step = await browser.follow(new URL(answer.headers.get('location')!, step.url).href, isCallback);
     }
     expect(step.url.startsWith(`http://localhost:${port}/auth/google/callback`)).toBe(true);
